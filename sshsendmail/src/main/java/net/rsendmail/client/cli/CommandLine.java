@@ -1,0 +1,42 @@
+package net.rsendmail.client.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the caller asked for (SPEC §3.1).
+ *
+ * @param sender            envelope sender from -f/-r; null when not given, "" for the null sender
+ * @param fullName          -F NAME, or null
+ * @param extractRecipients -t
+ * @param ignoreDots        -i/-oi: a line with a single dot does not end the message
+ * @param config            -C FILE, or null
+ * @param recipients        the words after the options, as given (checked later)
+ */
+public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
+                          boolean ignoreDots, Path config, List<String> recipients, boolean verbose) {
+
+    /** What the program does this time. */
+    public enum Mode {
+        /** Standalone sendmail (-bm, the default): queue the message, exit 0, deliver. */
+        SEND,
+        /** -bp: list the queue. */
+        LIST,
+        /** -q: deliver what is due, once. */
+        FLUSH,
+        /** --daemon: stay up and deliver. */
+        DAEMON,
+        /** -bi: newaliases; nothing to do. */
+        NEWALIASES,
+        /** --mta=postfix: a Postfix pipe(8) transport, synchronous. */
+        POSTFIX,
+        /** --nullmailer: a nullmailer 2 protocol module. */
+        NULLMAILER,
+        /** --version. */
+        VERSION
+    }
+
+    public CommandLine {
+        recipients = List.copyOf(recipients);
+    }
+}

@@ -1,0 +1,220 @@
+package net.rsendmail.client.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.rsendmail.client.cli.CommandLine.Mode;
+import net.rsendmail.mail.Refusal;
+
+/**
+ * The sendmail command line that clients really send (SPEC §3.1), parsed like getopt(3): boolean
+ * flags may be grouped ({@code -ti}), an option's value may be glued ({@code -fx@y}) or the next
+ * word ({@code -f x@y}); options end at {@code --} or at the first word that is not an option.
+ * Everything else is refused with EX_USAGE and a line that names the word.
+ */
+public final class CommandLineParser {
+    private static final int MAX_WORD = 4096;
+
+    private CommandLineParser() {
+    }
+
+    public static CommandLine parse(String... argv) throws Refusal {
+        return parse(List.of(argv));
+    }
+
+    public static CommandLine parse(List<String> argv) throws Refusal {
+        Mode mode = null;
+        String sender = null;
+        String fullName = null;
+        boolean extract = false;
+        boolean ignoreDots = false;
+        boolean verbose = false;
+        Path config = null;
+        List<String> rest = new ArrayList<>();
+        int i = 0;
+        for (String w : argv) {
+            check(w);
+        }
+        while (i < argv.size()) {
+            String w = argv.get(i);
+            if (w.equals("--")) {
+                i++;
+                break;
+            }
+            if (w.length() < 2 || w.charAt(0) != '-') {
+                break;
+            }
+            i++;
+            if (w.startsWith("--")) {
+                switch (w) {
+                    case "--mta=postfix":
+                        mode = set(mode, Mode.POSTFIX, w);
+                        break;
+                    case "--daemon":
+                        mode = set(mode, Mode.DAEMON, w);
+                        break;
+                    case "--nullmailer":
+                        mode = set(mode, Mode.NULLMAILER, w);
+                        break;
+                    case "--version":
+                        mode = set(mode, Mode.VERSION, w);
+                        break;
+                    default:
+                        if (w.startsWith("--mta=")) {
+                            throw Refusal.usage("unknown MTA in " + show(w) + " (only --mta=postfix)");
+                        }
+                        throw Refusal.usage("unknown option " + show(w));
+                }
+                continue;
+            }
+            int j = 1;
+            while (j < w.length()) {
+                char c = w.charAt(j++);
+                String glued = w.substring(j);
+                switch (c) {
+                    case 't':
+                        extract = true;
+                        break;
+                    case 'i':
+                        ignoreDots = true;
+                        break;
+                    case 'v':
+                        verbose = true;
+                        break;
+                    case 'm': // "me too": sendmail's obsolete flag, harmless
+                    case 'n': // do not alias: no aliasing here anyway
+                        break;
+                    case 'o':
+                        // -oX…: sendmail options. -oi is the one with a meaning; the rest is ignored.
+                        if (glued.isEmpty()) {
+                            throw Refusal.usage("option -o needs an option letter (e.g. -oi)");
+                        }
+                        if (glued.equals("i")) {
+                            ignoreDots = true;
+                        }
+                        j = w.length();
+                        break;
+                    case 'b': {
+                        if (glued.length() != 1) {
+                            throw Refusal.usage("unknown option " + show(w));
+                        }
+                        char b = glued.charAt(0);
+                        if (b == 'm') {
+                            mode = set(mode, Mode.SEND, w);
+                        } else if (b == 'p') {
+                            mode = set(mode, Mode.LIST, w);
+                        } else if (b == 'i') {
+                            mode = set(mode, Mode.NEWALIASES, w);
+                        } else {
+                            throw Refusal.usage("unsupported mode " + show(w) + " (only -bm, -bp, -bi)");
+                        }
+                        j = w.length();
+                        break;
+                    }
+                    case 'q':
+                        // -q, or sendmail's -q<interval> (30m, 1h): flush once either way
+                        if (!glued.isEmpty() && !glued.matches("[0-9]+[smhdw]?")) {
+                            throw Refusal.usage("unsupported queue option " + show(w) + " (only -q)");
+                        }
+                        mode = set(mode, Mode.FLUSH, w);
+                        j = w.length();
+                        break;
+                    case 'f':
+                    case 'r':
+                    case 'F':
+                    case 'B':
+                    case 'N':
+                    case 'R':
+                    case 'V':
+                    case 'C': {
+                        String value;
+                        if (!glued.isEmpty()) {
+                            value = glued;
+                        } else if (i < argv.size()) {
+                            value = argv.get(i++);
+                        } else {
+                            throw Refusal.usage("option -" + c + " needs a value");
+                        }
+                        j = w.length();
+                        if (c == 'f' || c == 'r') {
+                            if (sender != null) {
+                                throw Refusal.usage("more than one sender (-f/-r)");
+                            }
+                            sender = senderValue(value);
+                        } else if (c == 'F') {
+                            fullName = value;
+                        } else if (c == 'C') {
+                            if (value.isEmpty()) {
+                                throw Refusal.usage("-C needs a file name");
+                            }
+                            config = Path.of(value);
+                        }
+                        // -B body type, -N DSN notify, -R DSN return, -V ENVID: accepted, not used
+                        break;
+                    }
+                    default:
+                        throw Refusal.usage("unknown option " + show(w)
+                                + (w.length() > 2 ? " (-" + c + ")" : ""));
+                }
+            }
+        }
+        while (i < argv.size()) {
+            rest.add(argv.get(i++));
+        }
+        if (mode == null) {
+            mode = Mode.SEND;
+        }
+        if (mode != Mode.SEND && mode != Mode.POSTFIX && !rest.isEmpty()) {
+            throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
+        }
+        if (mode == Mode.POSTFIX && extract) {
+            throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
+        }
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose);
+    }
+
+    /** {@code <>}, {@code ""} and {@code <x@y>} are what callers write; the angle brackets go. */
+    private static String senderValue(String v) {
+        if (v.length() >= 2 && v.charAt(0) == '<' && v.charAt(v.length() - 1) == '>') {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+
+    private static Mode set(Mode current, Mode wanted, String word) throws Refusal {
+        if (current != null && current != wanted) {
+            throw Refusal.usage("conflicting modes: " + show(word) + " after " + current.name().toLowerCase());
+        }
+        return wanted;
+    }
+
+    private static void check(String w) throws Refusal {
+        if (w.length() > MAX_WORD) {
+            throw Refusal.usage("argument longer than " + MAX_WORD + " characters: " + show(w));
+        }
+        for (int k = 0; k < w.length(); k++) {
+            char c = w.charAt(k);
+            if (c < 0x20 || c == 0x7f) {
+                throw Refusal.usage("control character in argument " + show(w));
+            }
+        }
+    }
+
+    /** A word as it can be shown on one line: control characters escaped, long words cut. */
+    public static String show(String w) {
+        StringBuilder b = new StringBuilder("'");
+        int n = Math.min(w.length(), 80);
+        for (int k = 0; k < n; k++) {
+            char c = w.charAt(k);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (w.length() > n) {
+            b.append("...");
+        }
+        return b.append('\'').toString();
+    }
+}

@@ -1,0 +1,71 @@
+package net.rsendmail.client.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * sshsendmail's configuration (SPEC §7 and the keys documented in etc/sshsendmail.conf).
+ *
+ * @param file            where it was read from, or null for built-in defaults
+ * @param relays          tried in order
+ * @param identity        private key, or null (then the default key names in ~/.ssh are not tried either)
+ * @param knownHosts      OpenSSH known_hosts file
+ * @param queue           queue directory
+ * @param domain          qualifies bare addresses and is the right-hand side of Message-IDs; null = host name
+ * @param remoteCommand   the program name sent to the relay (first word of the remote command)
+ * @param connectTimeout  TCP connect plus SSH key exchange
+ * @param authTimeout     public-key authentication
+ * @param commandTimeout  one message: open the channel, send it, wait for the relay's exit status
+ * @param maxLifetime     a message older than this is bounced
+ * @param retryMin        first retry delay
+ * @param retryMax        retry delay ceiling
+ * @param idleTimeout     the daemon closes its SSH connection after this long without work
+ * @param log             stderr, syslog, none or an absolute file name
+ * @param background      after queueing, start a background delivery run (standalone mode)
+ */
+public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path knownHosts, Path queue,
+                           String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
+                           Duration commandTimeout, Duration maxLifetime, Duration retryMin, Duration retryMax,
+                           Duration idleTimeout, String log, boolean background) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/sshsendmail.conf");
+    public static final Path DEFAULT_QUEUE = Path.of("/var/spool/sshsendmail");
+    public static final Path DEFAULT_KNOWN_HOSTS = Path.of("/etc/sshsendmail/known_hosts");
+
+    public ClientConfig {
+        relays = List.copyOf(relays);
+    }
+
+    /** The built-in defaults, before any file is read. */
+    public static ClientConfig defaults() {
+        return new ClientConfig(null, List.of(), null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
+                Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
+                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true);
+    }
+
+    public ClientConfig withRelays(List<RelayAddress> r) {
+        return new ClientConfig(file, r, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+    }
+
+    public ClientConfig withIdentity(Path p) {
+        return new ClientConfig(file, relays, p, knownHosts, queue, domain, remoteCommand, connectTimeout,
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+    }
+
+    public ClientConfig withKnownHosts(Path p) {
+        return new ClientConfig(file, relays, identity, p, queue, domain, remoteCommand, connectTimeout,
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+    }
+
+    public ClientConfig withLog(String l) {
+        return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background);
+    }
+
+    public ClientConfig withConnectTimeout(Duration d) {
+        return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, d,
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+    }
+}

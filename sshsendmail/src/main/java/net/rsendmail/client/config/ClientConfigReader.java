@@ -1,0 +1,149 @@
+package net.rsendmail.client.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.rsendmail.config.ConfigException;
+import net.rsendmail.config.ConfigFile;
+
+/**
+ * Reads sshsendmail.conf: one {@code key value} per line. Unknown keys, bad values, sections and
+ * repeated single-valued keys are errors naming the file and line.
+ */
+public final class ClientConfigReader {
+    private ClientConfigReader() {
+    }
+
+    /**
+     * Loads {@code file}; with {@code explicit} false (the default path, no -C, no
+     * SSHSENDMAIL_CONF) a missing file gives the built-in defaults.
+     */
+    public static ClientConfig load(Path file, boolean explicit) throws ConfigException {
+        if (!explicit && !Files.exists(file)) {
+            return ClientConfig.defaults();
+        }
+        return parse(file, ConfigFile.read(file));
+    }
+
+    public static ClientConfig parse(Path file, List<ConfigFile.Entry> entries) throws ConfigException {
+        ClientConfig d = ClientConfig.defaults();
+        List<RelayAddress> relays = new ArrayList<>();
+        Path identity = d.identity();
+        Path knownHosts = d.knownHosts();
+        Path queue = d.queue();
+        String domain = d.domain();
+        String remoteCommand = d.remoteCommand();
+        Duration connect = d.connectTimeout();
+        Duration auth = d.authTimeout();
+        Duration command = d.commandTimeout();
+        Duration lifetime = d.maxLifetime();
+        Duration retryMin = d.retryMin();
+        Duration retryMax = d.retryMax();
+        Duration idle = d.idleTimeout();
+        String log = d.log();
+        boolean background = d.background();
+        List<String> seen = new ArrayList<>();
+        for (ConfigFile.Entry e : entries) {
+            if (e.section() != null) {
+                throw e.error("sections are not used in this file: [" + e.section() + " " + e.sectionName() + "]");
+            }
+            if (!e.key().equals("relay")) {
+                if (seen.contains(e.key())) {
+                    throw e.error(e.key() + " given twice");
+                }
+                seen.add(e.key());
+            }
+            if (e.value().isEmpty()) {
+                throw e.error(e.key() + ": missing value");
+            }
+            switch (e.key()) {
+                case "relay":
+                    try {
+                        relays.add(RelayAddress.parse(e.value()));
+                    } catch (IllegalArgumentException x) {
+                        throw e.error("relay: " + x.getMessage());
+                    }
+                    break;
+                case "identity":
+                    identity = ConfigFile.absolutePath(e);
+                    break;
+                case "known_hosts":
+                    knownHosts = ConfigFile.absolutePath(e);
+                    break;
+                case "queue":
+                    queue = ConfigFile.absolutePath(e);
+                    break;
+                case "domain":
+                    if (!e.value().matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                        throw e.error("domain: expected a domain name, got '" + e.value() + "'");
+                    }
+                    domain = e.value();
+                    break;
+                case "remote_command":
+                    if (!e.value().matches("[A-Za-z0-9_./-]*(rsendmail|sendmail)")) {
+                        throw e.error("remote_command: expected a program path ending in rsendmail or sendmail, got '"
+                                + e.value() + "'");
+                    }
+                    remoteCommand = e.value();
+                    break;
+                case "connect_timeout":
+                    connect = positive(e);
+                    break;
+                case "auth_timeout":
+                    auth = positive(e);
+                    break;
+                case "command_timeout":
+                    command = positive(e);
+                    break;
+                case "max_lifetime":
+                    lifetime = positive(e);
+                    break;
+                case "retry_min":
+                    retryMin = positive(e);
+                    break;
+                case "retry_max":
+                    retryMax = positive(e);
+                    break;
+                case "idle_timeout":
+                    idle = duration(e);
+                    break;
+                case "log":
+                    if (!e.value().equals("stderr") && !e.value().equals("syslog") && !e.value().equals("none")
+                            && !e.value().startsWith("/")) {
+                        throw e.error("log: expected stderr, syslog, none or an absolute file name, got '"
+                                + e.value() + "'");
+                    }
+                    log = e.value();
+                    break;
+                case "background":
+                    background = ConfigFile.bool(e);
+                    break;
+                default:
+                    throw e.error("unknown key '" + e.key() + "'");
+            }
+        }
+        if (retryMax.compareTo(retryMin) < 0) {
+            throw new ConfigException(file, 0, "retry_max is shorter than retry_min");
+        }
+        return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connect, auth,
+                command, lifetime, retryMin, retryMax, idle, log, background);
+    }
+
+    private static Duration duration(ConfigFile.Entry e) throws ConfigException {
+        try {
+            return Durations.parse(e.value());
+        } catch (IllegalArgumentException x) {
+            throw e.error(e.key() + ": " + x.getMessage());
+        }
+    }
+
+    private static Duration positive(ConfigFile.Entry e) throws ConfigException {
+        Duration d = duration(e);
+        if (d.isZero()) {
+            throw e.error(e.key() + ": must be more than 0");
+        }
+        return d;
+    }
+}

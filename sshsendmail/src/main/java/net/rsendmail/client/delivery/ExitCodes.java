@@ -1,0 +1,205 @@
+package net.rsendmail.client.delivery;
+
+import net.rsendmail.client.delivery.Outcome.Cause;
+import net.rsendmail.client.delivery.Outcome.Kind;
+import net.rsendmail.mail.SysExit;
+
+/**
+ * The one place where outcomes become exit codes: the relay's exit status becomes an
+ * {@link Outcome}, an outcome becomes a sysexits code (SPEC §3.4) or a nullmailer 2 code.
+ */
+public final class ExitCodes {
+
+    // nullmailer 2, lib/errcodes.h: temporary below 32, permanent from 32 on
+    public static final int NM_OK = 0;
+    public static final int NM_USAGE = 1;
+    public static final int NM_HOST_NOT_FOUND = 2;
+    public static final int NM_CONN_REFUSED = 7;
+    public static final int NM_CONN_TIMEDOUT = 8;
+    public static final int NM_CONN_UNREACHABLE = 9;
+    public static final int NM_CONN_FAILED = 10;
+    public static final int NM_PROTO = 11;
+    public static final int NM_MSG_READ = 13;
+    public static final int NM_MSG_TEMPFAIL = 16;
+    public static final int NM_CONFIG = 18;
+    public static final int NM_MSG_REFUSED = 34;
+    public static final int NM_MSG_PERMFAIL = 35;
+
+    private ExitCodes() {
+    }
+
+    /**
+     * What the relay's exit status and its one stderr line ({@code X.Y.Z reason}, may be empty)
+     * mean. sysexits codes are the relay's contract (SPEC §2); anything else, including ssh's 255
+     * and a shell's 126/127, is temporary so that the mail is kept.
+     */
+    public static Outcome fromRelay(int exit, String stderr) {
+        String line = firstLine(stderr);
+        String status = statusOf(line);
+        String text = status == null ? line : line.substring(status.length()).strip();
+        if (exit == 0) {
+            return Outcome.delivered();
+        }
+        if (text.isEmpty()) {
+            text = "relay exited with status " + exit;
+        } else {
+            text = "relay: " + text;
+        }
+        SysExit s = SysExit.of(exit);
+        Kind kind;
+        String fallback;
+        if (s == null) {
+            kind = Kind.TEMPORARY;
+            fallback = "4.4.2";
+        } else {
+            switch (s) {
+                case TEMPFAIL: case OSERR: case IOERR: case CANTCREAT: case SOFTWARE: case CONFIG: case OSFILE:
+                    kind = Kind.TEMPORARY;
+                    fallback = s == SysExit.CONFIG ? "4.3.5" : "4.3.0";
+                    break;
+                case NOUSER:
+                    kind = Kind.PERMANENT;
+                    fallback = "5.1.1";
+                    break;
+                case NOHOST:
+                    kind = Kind.PERMANENT;
+                    fallback = "5.1.2";
+                    break;
+                case DATAERR:
+                    kind = Kind.PERMANENT;
+                    fallback = "5.6.0";
+                    break;
+                case NOPERM:
+                    kind = Kind.PERMANENT;
+                    fallback = "5.7.1";
+                    break;
+                case USAGE:
+                    kind = Kind.PERMANENT;
+                    fallback = "5.5.4";
+                    break;
+                default: // UNAVAILABLE, NOINPUT, PROTOCOL
+                    kind = Kind.PERMANENT;
+                    fallback = "5.3.0";
+                    break;
+            }
+        }
+        if (status == null || (kind == Kind.TEMPORARY) != (status.charAt(0) == '4')) {
+            status = fallback; // a status class that contradicts the exit code is not trusted
+        }
+        return new Outcome(kind, Cause.RELAY, status, text, exit);
+    }
+
+    /** The sendmail exit code for an outcome (SPEC §3.4). */
+    public static SysExit sysexit(Outcome o) {
+        switch (o.kind()) {
+            case DELIVERED:
+                return SysExit.OK;
+            case TEMPORARY:
+                return o.cause() == Cause.CONFIG ? SysExit.CONFIG : SysExit.TEMPFAIL;
+            default:
+                break;
+        }
+        if (o.cause() == Cause.CONFIG) {
+            return SysExit.CONFIG;
+        }
+        if (o.cause() != Cause.RELAY) {
+            return SysExit.UNAVAILABLE;
+        }
+        SysExit relay = SysExit.of(o.relayExit());
+        if (relay == null) {
+            return SysExit.UNAVAILABLE;
+        }
+        switch (relay) {
+            case NOUSER:
+            case NOPERM:
+            case DATAERR:
+            case UNAVAILABLE:
+                return relay;
+            case NOHOST:
+                return SysExit.NOUSER;
+            case USAGE:
+                // the relay refused a word of ours: an address (5.1.x) or the request itself
+                return o.status().startsWith("5.1.") && !o.status().equals("5.1.7") ? SysExit.NOUSER : SysExit.UNAVAILABLE;
+            default:
+                return SysExit.UNAVAILABLE;
+        }
+    }
+
+    /** The nullmailer 2 exit code for an outcome (temporary below 32, permanent from 32). */
+    public static int nullmailer(Outcome o) {
+        if (o.isDelivered()) {
+            return NM_OK;
+        }
+        switch (o.cause()) {
+            case DNS:
+                return NM_HOST_NOT_FOUND;
+            case REFUSED:
+                return NM_CONN_REFUSED;
+            case TIMEOUT:
+                return NM_CONN_TIMEDOUT;
+            case UNREACHABLE:
+                return NM_CONN_UNREACHABLE;
+            case HOST_KEY:
+            case AUTH:
+                return NM_CONN_FAILED;
+            case CHANNEL_LOST:
+            case SSH:
+                return NM_PROTO;
+            case CONFIG:
+                return NM_CONFIG;
+            case LOCAL_IO:
+                return NM_MSG_READ;
+            default:
+                break;
+        }
+        if (o.isTemporary()) {
+            return NM_MSG_TEMPFAIL;
+        }
+        SysExit s = sysexit(o);
+        return s == SysExit.DATAERR || s == SysExit.UNAVAILABLE ? NM_MSG_PERMFAIL : NM_MSG_REFUSED;
+    }
+
+    /** The nullmailer code for a local refusal before any delivery (bad options, bad config, bad input). */
+    public static int nullmailer(SysExit local) {
+        switch (local) {
+            case OK:
+                return NM_OK;
+            case USAGE:
+                return NM_USAGE;
+            case CONFIG:
+                return NM_CONFIG;
+            case DATAERR:
+                return NM_MSG_PERMFAIL;
+            case IOERR:
+            case NOINPUT:
+                return NM_MSG_READ;
+            default:
+                return NM_MSG_TEMPFAIL;
+        }
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        // the relay prints one line; take the last non-empty one in case the remote shell added noise
+        String best = "";
+        for (String l : s.split("\r?\n")) {
+            String t = l.strip();
+            if (!t.isEmpty()) {
+                best = t;
+                if (statusOf(t) != null) {
+                    return t;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The leading RFC 3463 code of a line ({@code 4.7.0 rate limit}), or null. */
+    static String statusOf(String line) {
+        int sp = line.indexOf(' ');
+        String first = sp < 0 ? line : line.substring(0, sp);
+        return first.matches("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}") ? first : null;
+    }
+}

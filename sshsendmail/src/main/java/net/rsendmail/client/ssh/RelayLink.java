@@ -1,0 +1,159 @@
+package net.rsendmail.client.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.delivery.Outcome;
+import net.rsendmail.client.delivery.Outcome.Cause;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+
+/** One authenticated SSH session to one relay; one exec channel per message. */
+public final class RelayLink implements AutoCloseable {
+    private static final int MAX_OUTPUT = 8192;
+
+    private final RelayAddress relay;
+    private final ClientSession session;
+    private final String program;
+    private final Duration commandTimeout;
+
+    RelayLink(RelayAddress relay, ClientSession session, String program, Duration commandTimeout) {
+        this.relay = relay;
+        this.session = session;
+        this.program = program;
+        this.commandTimeout = commandTimeout;
+    }
+
+    public RelayAddress relay() {
+        return relay;
+    }
+
+    public boolean isOpen() {
+        return session.isOpen() && !session.isClosing();
+    }
+
+    /** What happened on the channel, with whether any message byte was written to it. */
+    public record Attempt(Outcome outcome, boolean channelOpened) {
+    }
+
+    /** Runs {@code rsendmail -f SENDER -- RCPT…} with the message on its stdin. Never throws. */
+    public Attempt send(String sender, List<String> recipients, InputStream message) {
+        String command = RemoteCommand.build(program, sender, recipients);
+        long deadline = System.nanoTime() + commandTimeout.toNanos();
+        ChannelExec channel;
+        Bounded out = new Bounded();
+        Bounded err = new Bounded();
+        try {
+            channel = session.createExecChannel(command);
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(commandTimeout);
+        } catch (IOException | RuntimeException e) {
+            return new Attempt(lost("cannot open a channel to relay " + relay + ": " + reason(e)), false);
+        }
+        try {
+            String writeError = null;
+            OutputStream in = channel.getInvertedIn();
+            byte[] buf = new byte[32768];
+            while (true) {
+                int n;
+                try {
+                    n = message.read(buf);
+                } catch (IOException e) {
+                    return new Attempt(Outcome.temporary(Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                            + reason(e)), true);
+                }
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    in.write(buf, 0, n);
+                } catch (IOException e) {
+                    writeError = reason(e); // the relay may have exited early: its status tells
+                    break;
+                }
+            }
+            try {
+                in.close(); // EOF: the end of the message
+            } catch (IOException e) {
+                writeError = writeError == null ? reason(e) : writeError;
+            }
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), left);
+            Integer status = channel.getExitStatus();
+            if (status == null) {
+                if (!events.contains(ClientChannelEvent.CLOSED) && !events.contains(ClientChannelEvent.EXIT_STATUS)
+                        && session.isOpen()) {
+                    return new Attempt(Outcome.temporary(Cause.TIMEOUT, "4.4.2", "relay " + relay
+                            + " did not finish within " + commandTimeout.toSeconds() + "s"), true);
+                }
+                String signal = channel.getExitSignal();
+                return new Attempt(lost("connection to relay " + relay + " lost before the relay's exit status"
+                        + (signal != null ? " (relay killed by signal " + signal + ")" : "")
+                        + (writeError != null ? ": " + writeError : "")), true);
+            }
+            String stderr = err.text();
+            if (stderr.isBlank()) {
+                stderr = out.text(); // some sendmails report on stdout
+            }
+            return new Attempt(ExitCodes.fromRelay(status, stderr), true);
+        } catch (RuntimeException e) {
+            return new Attempt(lost("connection to relay " + relay + " failed: " + reason(e)), true);
+        } finally {
+            channel.close(false);
+        }
+    }
+
+    private static Outcome lost(String text) {
+        return Outcome.temporary(Cause.CHANNEL_LOST, "4.4.2", text);
+    }
+
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close(false).await(Duration.ofSeconds(5));
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+        }
+    }
+
+    /** Keeps the first few KiB of what the relay writes. */
+    private static final class Bounded extends ByteArrayOutputStream {
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int room = MAX_OUTPUT - count;
+            if (room > 0) {
+                super.write(b, off, Math.min(room, len));
+            }
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (count < MAX_OUTPUT) {
+                super.write(b);
+            }
+        }
+
+        synchronized String text() {
+            return new String(buf, 0, count, StandardCharsets.UTF_8);
+        }
+    }
+}

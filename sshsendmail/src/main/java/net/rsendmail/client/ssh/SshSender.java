@@ -1,0 +1,267 @@
+package net.rsendmail.client.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.client.delivery.Outcome;
+import net.rsendmail.client.delivery.Outcome.Cause;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * Delivers messages to the configured relays over SSH (Apache MINA SSHD): one session kept open
+ * while there is work, relays tried in order when one cannot be reached or refuses us, one exec
+ * channel per message. Not thread-safe.
+ */
+public final class SshSender implements AutoCloseable {
+
+    /** Re-readable message content, so that a message can go to the next relay. */
+    public interface Content {
+        InputStream open() throws IOException;
+    }
+
+    private final ClientConfig config;
+    private final List<RelayAddress> relays;
+    private SshClient client;
+    private List<KeyPair> keys;
+    private RelayLink link;
+    private long lastUse;
+
+    public SshSender(ClientConfig config) {
+        this.config = config;
+        this.relays = config.relays();
+    }
+
+    /** Sends one message; the outcome is the last relay's when every relay failed. Never throws. */
+    public Outcome send(String sender, List<String> recipients, Content content) {
+        Outcome last = null;
+        for (int round = 0; round < 2; round++) {
+            try {
+                if (link == null || !link.isOpen()) {
+                    closeLink();
+                    link = connect();
+                }
+            } catch (SshFailure f) {
+                return f.outcome();
+            }
+            RelayLink.Attempt a;
+            try (InputStream in = content.open()) {
+                a = link.send(sender, recipients, in);
+            } catch (IOException e) {
+                return Outcome.temporary(Cause.LOCAL_IO, "4.3.0", "cannot read the message: " + RelayLink.reason(e));
+            }
+            lastUse = System.nanoTime();
+            last = a.outcome();
+            if (a.channelOpened() || round == 1) {
+                if (last.cause() == Cause.CHANNEL_LOST || last.cause() == Cause.TIMEOUT) {
+                    closeLink();
+                }
+                return last;
+            }
+            // no channel on a kept session (the relay closed it meanwhile): once more on a fresh one
+            closeLink();
+        }
+        return last;
+    }
+
+    /** Nanosecond time of the last message sent, for idle timeouts. */
+    public long lastUse() {
+        return lastUse;
+    }
+
+    public boolean isConnected() {
+        return link != null && link.isOpen();
+    }
+
+    /** Connects to the first relay that works. */
+    private RelayLink connect() throws SshFailure {
+        if (relays.isEmpty()) {
+            throw new SshFailure(Outcome.temporary(Cause.CONFIG, "4.3.5", "no relay configured (key 'relay USER@HOST[:PORT]'"
+                    + (config.file() != null ? " in " + config.file() : "") + ")"));
+        }
+        if (keys == null) {
+            keys = KeyFiles.load(config.identity());
+        }
+        SshFailure first = null;
+        for (RelayAddress relay : relays) {
+            try {
+                return connect(relay);
+            } catch (SshFailure f) {
+                if (first == null) {
+                    first = f;
+                }
+                if (!f.outcome().triesNextRelay()) {
+                    throw f;
+                }
+            }
+        }
+        throw relays.size() == 1 ? first : new SshFailure(new Outcome(first.outcome().kind(), first.outcome().cause(),
+                first.outcome().status(), first.outcome().text() + " (and " + (relays.size() - 1)
+                        + " more relay(s) failed)", first.outcome().relayExit()));
+    }
+
+    private SshClient client() {
+        if (client == null) {
+            SshClient c = SshClient.setUpDefaultClient();
+            c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // no ~/.ssh/config
+            c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER); // no ~/.ssh/id_*
+            c.setServerKeyVerifier(new KnownHostsVerifier(config.knownHosts()));
+            Duration cmd = config.commandTimeout();
+            CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, config.connectTimeout());
+            CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(c, cmd);
+            CoreModuleProperties.WINDOW_TIMEOUT.set(c, cmd);
+            CoreModuleProperties.IDLE_TIMEOUT.set(c, cmd.plus(config.idleTimeout()).plus(Duration.ofMinutes(1)));
+            CoreModuleProperties.NIO2_READ_TIMEOUT.set(c, Duration.ZERO);
+            c.start();
+            client = c;
+        }
+        return client;
+    }
+
+    private RelayLink connect(RelayAddress relay) throws SshFailure {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(relay.host());
+        } catch (UnknownHostException e) {
+            throw new SshFailure(Outcome.temporary(Cause.DNS, "4.4.3", "cannot resolve relay host name "
+                    + relay.host() + " (" + relay + ")"));
+        } catch (SecurityException e) {
+            throw new SshFailure(Outcome.temporary(Cause.DNS, "4.4.3", "cannot resolve " + relay.host() + ": " + e));
+        }
+        SshFailure last = null;
+        for (InetAddress address : addresses) {
+            try {
+                return connect(relay, new InetSocketAddress(address, relay.port()));
+            } catch (SshFailure f) {
+                last = f;
+                Cause c = f.outcome().cause();
+                if (c != Cause.REFUSED && c != Cause.TIMEOUT && c != Cause.UNREACHABLE) {
+                    throw f;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private RelayLink connect(RelayAddress relay, InetSocketAddress target) throws SshFailure {
+        ClientSession session = null;
+        String where = relay.toString() + (relay.host().equals(target.getAddress().getHostAddress()) ? ""
+                : " (" + target.getAddress().getHostAddress() + ")");
+        try {
+            ConnectFuture cf = client().connect(relay.user(), target,
+                    AttributeRepository.ofKeyValuePair(KnownHostsVerifier.RELAY, relay), null);
+            if (!cf.await(config.connectTimeout())) {
+                cf.cancel();
+                throw new SshFailure(Outcome.temporary(Cause.TIMEOUT, "4.4.1", "connection to relay " + where
+                        + " timed out after " + config.connectTimeout().toSeconds() + "s"));
+            }
+            if (cf.getException() != null) {
+                throw classifyConnect(cf.getException(), where);
+            }
+            session = cf.getSession();
+            for (KeyPair k : keys) {
+                session.addPublicKeyIdentity(k);
+            }
+            AuthFuture af = session.auth();
+            Duration authWait = config.authTimeout().plus(config.connectTimeout());
+            boolean done = af.await(authWait);
+            String hostKeyProblem = session.getAttribute(KnownHostsVerifier.FAILURE);
+            if (hostKeyProblem != null) {
+                throw new SshFailure(Outcome.temporary(Cause.HOST_KEY, "4.7.0", hostKeyProblem));
+            }
+            if (!done) {
+                throw new SshFailure(Outcome.temporary(Cause.TIMEOUT, "4.4.1", "relay " + where
+                        + " did not complete the SSH handshake and authentication within " + authWait.toSeconds() + "s"));
+            }
+            if (!af.isSuccess()) {
+                Throwable t = af.getException();
+                if (session.isOpen() && (t == null || String.valueOf(t.getMessage()).contains("authentication"))) {
+                    throw new SshFailure(Outcome.temporary(Cause.AUTH, "4.7.0", "relay " + where
+                            + " refused our key " + config.identity() + " (user " + relay.user()
+                            + "): add its public half to the relay's authorized_keys behind a restrict,command=\"rsendmail ...\" line"));
+                }
+                if (t != null && String.valueOf(t.getMessage()).toLowerCase().contains("authentication")) {
+                    throw new SshFailure(Outcome.temporary(Cause.AUTH, "4.7.0", "relay " + where
+                            + " refused our key " + config.identity() + " (user " + relay.user()
+                            + "): add its public half to the relay's authorized_keys behind a restrict,command=\"rsendmail ...\" line"));
+                }
+                throw new SshFailure(Outcome.temporary(Cause.SSH, "4.4.2", "SSH with relay " + where + " failed: "
+                        + (t == null ? "session closed" : RelayLink.reason(t))));
+            }
+            RelayLink l = new RelayLink(relay, session, config.remoteCommand(), config.commandTimeout());
+            session = null;
+            return l;
+        } catch (IOException | RuntimeException e) {
+            throw classifyConnect(e, where);
+        } finally {
+            if (session != null) {
+                session.close(true);
+            }
+        }
+    }
+
+    static SshFailure classifyConnect(Throwable e, String where) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return new SshFailure(Outcome.temporary(Cause.REFUSED, "4.4.1", "relay " + where
+                        + " refused the connection (" + RelayLink.reason(t) + ")"));
+            }
+            if (t instanceof NoRouteToHostException) {
+                return new SshFailure(Outcome.temporary(Cause.UNREACHABLE, "4.4.1", "no route to relay " + where));
+            }
+            if (t instanceof SocketTimeoutException || t instanceof java.nio.channels.InterruptedByTimeoutException) {
+                return new SshFailure(Outcome.temporary(Cause.TIMEOUT, "4.4.1", "connection to relay " + where
+                        + " timed out"));
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return new SshFailure(Outcome.temporary(Cause.DNS, "4.4.3", "cannot resolve relay " + where));
+            }
+        }
+        String m = RelayLink.reason(e);
+        if (m.toLowerCase().contains("refused")) {
+            return new SshFailure(Outcome.temporary(Cause.REFUSED, "4.4.1", "relay " + where + " refused the connection"));
+        }
+        if (m.toLowerCase().contains("timed out") || m.toLowerCase().contains("timeout")) {
+            return new SshFailure(Outcome.temporary(Cause.TIMEOUT, "4.4.1", "connection to relay " + where + " timed out"));
+        }
+        return new SshFailure(Outcome.temporary(Cause.SSH, "4.4.2", "SSH connection to relay " + where + " failed: " + m));
+    }
+
+    /** Closes the session (the daemon does this when idle); the next send reconnects. */
+    public void closeLink() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeLink();
+        if (client != null) {
+            try {
+                client.stop();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+            client = null;
+        }
+    }
+}
