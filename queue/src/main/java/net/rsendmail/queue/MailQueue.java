@@ -190,18 +190,13 @@ public final class MailQueue {
                 continue;
             }
             QueueId id = new QueueId(name);
-            Path entry = queue.resolve(name);
             try {
-                QueuedMessage m = EnvelopeFile.parse(Fs.readSmall(entry.resolve(ENV), EnvelopeFile.MAX_SIZE));
+                QueuedMessage m = readEntry(id, queue.resolve(name));
                 if (!m.nextAttempt().isAfter(now)) {
                     out.add(id);
                 }
-            } catch (NoSuchFileException e) {
-                if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    suspicious.add(id);
-                } // else: claimed by someone meanwhile
             } catch (Damaged | IOException e) {
-                suspicious.add(id);
+                suspicious.add(id); // or just claimed by someone meanwhile
             }
         }
         // Judge only what we hold: claim() re-reads the entry and quarantines it if really damaged.
