@@ -124,8 +124,8 @@ class HostileCommandTest {
     @ParameterizedTest
     @MethodSource("cases")
     void refusedWithUsageAndNothingSent(Case hostile, @TempDir Path dir) throws Exception {
-        RelayFixture relay = new RelayFixture(dir, "");
-        RelayFixture.Result r = relay.run(hostile.command(), MSG);
+        RelayHarness relay = new RelayHarness(dir, "");
+        RelayHarness.Result r = relay.run(hostile.command(), MSG);
         assertEquals(64, r.exit(), r.err());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), "exactly one line: " + r.err());

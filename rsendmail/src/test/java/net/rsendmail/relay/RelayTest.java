@@ -19,14 +19,14 @@ class RelayTest {
     @TempDir
     Path dir;
 
-    private RelayFixture relay(String policies) throws Exception {
-        return new RelayFixture(dir, policies);
+    private RelayHarness relay(String policies) throws Exception {
+        return new RelayHarness(dir, policies);
     }
 
     @Test
     void sendsSilentlyWithTheExactCommandLineAndBytes() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.run("rsendmail -oi -f a@example.org -- b@example.net c@example.net", MSG);
+        RelayHarness relay = relay("");
+        RelayHarness.Result r = relay.run("rsendmail -oi -f a@example.org -- b@example.net c@example.net", MSG);
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.out());
         assertEquals("", r.err());
@@ -43,8 +43,8 @@ class RelayTest {
 
     @Test
     void argvIsTheRequestWithoutAForcedCommand() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.runArgv(new String[] {"--config", relay.config.toString(), "-f", "a@example.org",
+        RelayHarness relay = relay("");
+        RelayHarness.Result r = relay.runArgv(new String[] {"--config", relay.config.toString(), "-f", "a@example.org",
                 "b@example.net"}, null, MSG.getBytes(StandardCharsets.UTF_8));
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "b@example.net"), relay.mtaArgv());
@@ -52,8 +52,8 @@ class RelayTest {
 
     @Test
     void forcedCommandWithExtraWordsIsAConfigError() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.runArgv(new String[] {"--config", relay.config.toString(), "b@example.net"},
+        RelayHarness relay = relay("");
+        RelayHarness.Result r = relay.runArgv(new String[] {"--config", relay.config.toString(), "b@example.net"},
                 "sendmail c@example.net", MSG.getBytes(StandardCharsets.UTF_8));
         assertEquals(78, r.exit());
         assertFalse(relay.mtaRan());
@@ -61,17 +61,17 @@ class RelayTest {
 
     @Test
     void nullSenderIsPassedAsAngleBrackets() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         assertEquals(0, relay.run("sendmail -f '<>' b@example.net", MSG).exit());
         assertEquals(List.of("-oi", "-f", "<>", "--", "b@example.net"), relay.mtaArgv());
     }
 
     @Test
     void extractRecipientsAddsHeaderAddressesAndDropsBcc() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         String msg = "From: a@example.org\nTo: B <b@example.net>, c@example.net\nCc: d@example.net\n"
                 + "Bcc: hidden@example.net,\n secret@example.net\nSubject: s\n\nBcc: stays@example.net\n";
-        RelayFixture.Result r = relay.run("sendmail -t -i -f a@example.org e@example.net b@example.net", msg);
+        RelayHarness.Result r = relay.run("sendmail -t -i -f a@example.org e@example.net b@example.net", msg);
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "e@example.net", "b@example.net", "c@example.net",
                 "d@example.net", "hidden@example.net", "secret@example.net"), relay.mtaArgv());
@@ -81,8 +81,8 @@ class RelayTest {
 
     @Test
     void extractWithoutAnyRecipientIsADataError() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.run("sendmail -t", "From: a@example.org\nSubject: s\n\nx\n");
+        RelayHarness relay = relay("");
+        RelayHarness.Result r = relay.run("sendmail -t", "From: a@example.org\nSubject: s\n\nx\n");
         assertEquals(65, r.exit());
         assertTrue(r.err().startsWith("5.6.0 "), r.err());
         r = relay.run("sendmail -t", "To: <broken@example.org\n\nx\n");
@@ -92,7 +92,7 @@ class RelayTest {
 
     @Test
     void senderDefaultsToTheSingleFromAddress() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         assertEquals(0, relay.run("sendmail b@example.net", MSG).exit());
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "b@example.net"), relay.mtaArgv());
         assertEquals(0, relay.run("sendmail b@example.net", "Subject: no from\n\nx\n").exit());
@@ -101,7 +101,7 @@ class RelayTest {
 
     @Test
     void policyRefusalsAreEx77With571AndSendNothing() throws Exception {
-        RelayFixture relay = relay("[policy laptop]\nsenders alice@example.org @example.com\n"
+        RelayHarness relay = relay("[policy laptop]\nsenders alice@example.org @example.com\n"
                 + "recipients @example.net\nmax_recipients 2\nallow_t no\nnull_sender no\n");
         String[][] cases = {
             {"sendmail -f mallory@example.org b@example.net", "5.7.1 sender not allowed for this key: mallory@example.org"},
@@ -113,7 +113,7 @@ class RelayTest {
             {"sendmail b@example.net", "5.7.1 no envelope sender (-f) and no single From address to take it from"},
         };
         for (String[] c : cases) {
-            RelayFixture.Result r = relay.run(c[0], "Subject: s\n\nx\n", "--policy", "laptop");
+            RelayHarness.Result r = relay.run(c[0], "Subject: s\n\nx\n", "--policy", "laptop");
             assertEquals(77, r.exit(), c[0] + ": " + r.err());
             assertEquals(c[1] + "\n", r.err());
         }
@@ -125,8 +125,8 @@ class RelayTest {
 
     @Test
     void headerFromMustMatchWhenThePolicySaysSo() throws Exception {
-        RelayFixture relay = relay("[policy strict]\nsenders a@example.org\nheader_from_match yes\n");
-        RelayFixture.Result r = relay.run("sendmail -f a@example.org b@example.net",
+        RelayHarness relay = relay("[policy strict]\nsenders a@example.org\nheader_from_match yes\n");
+        RelayHarness.Result r = relay.run("sendmail -f a@example.org b@example.net",
                 "From: ceo@example.org\n\nx\n", "--policy", "strict");
         assertEquals(77, r.exit());
         assertEquals("5.7.1 header From not allowed for this key: ceo@example.org\n", r.err());
@@ -138,10 +138,10 @@ class RelayTest {
 
     @Test
     void tooBigIsEx69With534(@TempDir Path spool) throws Exception {
-        RelayFixture relay = relay("[policy small]\nmax_size 1K\n");
+        RelayHarness relay = relay("[policy small]\nmax_size 1K\n");
         byte[] big = new byte[1025];
         java.util.Arrays.fill(big, (byte) 'x');
-        RelayFixture.Result r = relay.run("sendmail -f a@example.org b@example.net", big, "--policy", "small");
+        RelayHarness.Result r = relay.run("sendmail -f a@example.org b@example.net", big, "--policy", "small");
         assertEquals(69, r.exit());
         assertEquals("5.3.4 message too big: over 1024 bytes\n", r.err());
         assertFalse(relay.mtaRan());
@@ -150,7 +150,7 @@ class RelayTest {
 
     @Test
     void largeMessagesPassThroughTheDiskSpoolUnchanged() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         byte[] msg = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(msg);
         byte[] head = "Subject: big\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -165,36 +165,36 @@ class RelayTest {
 
     @Test
     void mtaExitCodesPassThroughOrBecomeTemporary() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         int[][] cases = {{75, 75}, {67, 67}, {69, 69}, {77, 77}, {1, 75}, {2, 75}, {127, 75}, {255, 75}};
         for (int[] c : cases) {
             relay.mtaExits(c[0]);
-            RelayFixture.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
+            RelayHarness.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
             assertEquals(c[1], r.exit(), "MTA exit " + c[0]);
             assertEquals(1, r.err().lines().count());
             assertTrue(r.err().startsWith(c[1] == 75 ? "4." : "5."), r.err());
         }
         relay.mtaSays("postdrop: warning: unable to look up public/pickup\nsecond line\n");
         relay.mtaExits(75);
-        RelayFixture.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
+        RelayHarness.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
         assertEquals("4.3.0 relay MTA refused the message (exit 75): postdrop: warning: unable to look up public/pickup\n",
                 r.err());
     }
 
     @Test
     void missingMtaIsTemporarySoTheClientKeepsTheMail() throws Exception {
-        RelayFixture relay = relay("");
+        RelayHarness relay = relay("");
         Files.writeString(relay.config, Files.readString(relay.config).replace("sendmail " + relay.sendmail,
                 "sendmail /nonexistent/sendmail"));
-        RelayFixture.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
+        RelayHarness.Result r = relay.run("sendmail -f a@example.org b@example.net", MSG);
         assertEquals(75, r.exit());
         assertTrue(r.err().startsWith("4.3.0 cannot run relay MTA /nonexistent/sendmail"), r.err());
     }
 
     @Test
     void configErrorsNameFileAndLineWithEx78() throws Exception {
-        RelayFixture relay = relay("[policy p]\nmax_size lots\n");
-        RelayFixture.Result r = relay.run("sendmail b@example.net", MSG);
+        RelayHarness relay = relay("[policy p]\nmax_size lots\n");
+        RelayHarness.Result r = relay.run("sendmail b@example.net", MSG);
         assertEquals(78, r.exit());
         assertEquals("4.3.5 relay configuration: " + relay.config + ":6: max_size: expected a number, got 'lots'\n",
                 r.err());
@@ -213,42 +213,44 @@ class RelayTest {
 
     @Test
     void unknownPolicyIsAConfigError() throws Exception {
-        RelayFixture relay = relay("[policy a]\nmax_recipients 5\n");
-        RelayFixture.Result r = relay.run("sendmail b@example.net", MSG, "--policy", "b");
+        RelayHarness relay = relay("[policy a]\nmax_recipients 5\n");
+        RelayHarness.Result r = relay.run("sendmail b@example.net", MSG, "--policy", "b");
         assertEquals(78, r.exit());
         assertEquals("4.3.5 no [policy b] in " + relay.config + "\n", r.err());
     }
 
     @Test
     void defaultPolicyApplies() throws Exception {
-        RelayFixture relay = relay("default_policy tight\n[policy tight]\nmax_recipients 1\n");
+        RelayHarness relay = relay("default_policy tight\n[policy tight]\nmax_recipients 1\n");
         assertEquals(77, relay.run("sendmail b@example.net c@example.net", MSG).exit());
         assertEquals(0, relay.run("sendmail b@example.net", MSG).exit());
     }
 
     @Test
     void versionPrintsAndSendsNothing() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.run("rsendmail --version", "");
+        RelayHarness relay = relay("");
+        RelayHarness.Result r = relay.run("rsendmail --version", "");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("rsendmail "), r.out());
         assertFalse(relay.mtaRan());
     }
 
     @Test
-    void batchModeIsRefusedForNow() throws Exception {
-        RelayFixture relay = relay("");
-        RelayFixture.Result r = relay.run("rsendmail --lmtp", "");
-        assertEquals(64, r.exit());
+    void batchModeCanBeRefusedPerKey() throws Exception {
+        RelayHarness relay = relay("[policy plain]\nlmtp no\n");
+        RelayHarness.Result r = relay.run("rsendmail --lmtp", "LHLO x\r\n", "--policy", "plain");
+        assertEquals(77, r.exit());
+        assertEquals("5.7.1 batch mode (--lmtp) not allowed for this key\n", r.err());
+        assertEquals("", r.out());
         assertFalse(relay.mtaRan());
     }
 
     @Test
     void hourlyRateLimitIsTemporary() throws Exception {
-        RelayFixture relay = relay("[policy r]\nmax_per_hour 2\n");
+        RelayHarness relay = relay("[policy r]\nmax_per_hour 2\n");
         assertEquals(0, relay.run("sendmail b@example.net", MSG, "--policy", "r").exit());
         assertEquals(0, relay.run("sendmail b@example.net", MSG, "--policy", "r").exit());
-        RelayFixture.Result r = relay.run("sendmail b@example.net", MSG, "--policy", "r");
+        RelayHarness.Result r = relay.run("sendmail b@example.net", MSG, "--policy", "r");
         assertEquals(75, r.exit());
         assertEquals("4.7.0 rate limit reached: 2 messages per hour\n", r.err());
         assertEquals(2, relay.mtaRuns());
@@ -256,7 +258,7 @@ class RelayTest {
 
     @Test
     void bareLocalRecipientsWhenAllowed() throws Exception {
-        RelayFixture relay = relay("[policy local]\nallow_bare_local yes\n");
+        RelayHarness relay = relay("[policy local]\nallow_bare_local yes\n");
         assertEquals(64, relay.run("sendmail root", MSG).exit());
         assertEquals(0, relay.run("sendmail root", MSG, "--policy", "local").exit());
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "root"), relay.mtaArgv());

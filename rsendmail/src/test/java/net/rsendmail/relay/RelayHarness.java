@@ -14,13 +14,13 @@ import java.util.List;
  * A relay run in-process against a real recording sendmail script: it saves its argv, stdin and
  * environment and exits with the code in {@code exit-code}.
  */
-final class RelayFixture {
+public final class RelayHarness {
     final Path dir;
     final Path config;
     final Path log;
     final Path sendmail;
 
-    RelayFixture(Path dir, String policies) throws IOException {
+    public RelayHarness(Path dir, String policies) throws IOException {
         this.dir = dir;
         this.config = dir.resolve("rsendmail.conf");
         this.log = dir.resolve("relay.log");
@@ -41,14 +41,14 @@ final class RelayFixture {
                 + policies);
     }
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
-    Result run(String command, String message, String... trusted) {
+    public Result run(String command, String message, String... trusted) {
         return run(command, message.getBytes(StandardCharsets.UTF_8), trusted);
     }
 
-    Result run(String command, byte[] message, String... trusted) {
+    public Result run(String command, byte[] message, String... trusted) {
         String[] argv = new String[trusted.length + 2];
         argv[0] = "--config";
         argv[1] = config.toString();
@@ -56,7 +56,7 @@ final class RelayFixture {
         return runArgv(argv, command, message);
     }
 
-    Result runArgv(String[] argv, String command, byte[] message) {
+    public Result runArgv(String[] argv, String command, byte[] message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Relay(new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -65,35 +65,35 @@ final class RelayFixture {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    void mtaExits(int code) throws IOException {
+    public void mtaExits(int code) throws IOException {
         Files.writeString(dir.resolve("exit-code"), Integer.toString(code));
     }
 
-    void mtaSays(String text) throws IOException {
+    public void mtaSays(String text) throws IOException {
         Files.writeString(dir.resolve("say"), text);
     }
 
-    boolean mtaRan() {
+    public boolean mtaRan() {
         return Files.exists(dir.resolve("runs"));
     }
 
-    int mtaRuns() throws IOException {
+    public int mtaRuns() throws IOException {
         return mtaRan() ? Files.readAllLines(dir.resolve("runs")).size() : 0;
     }
 
-    List<String> mtaArgv() throws IOException {
+    public List<String> mtaArgv() throws IOException {
         return Files.readAllLines(dir.resolve("argv"));
     }
 
-    byte[] mtaStdin() throws IOException {
+    public byte[] mtaStdin() throws IOException {
         return Files.readAllBytes(dir.resolve("stdin"));
     }
 
-    List<String> mtaEnv() throws IOException {
+    public List<String> mtaEnv() throws IOException {
         return Files.readAllLines(dir.resolve("env"));
     }
 
-    List<String> logLines() throws IOException {
+    public List<String> logLines() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 }
