@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class HarnessIT {
 
     static PrivateSshd sshd;
+    static PrivatePostfix postfix;
     static Path work;
 
     @BeforeAll
@@ -31,10 +32,23 @@ class HarnessIT {
 
     @AfterAll
     static void stop() {
+        if (postfix != null) {
+            postfix.close();
+        }
         if (sshd != null) {
             sshd.close();
         }
         Files2.deleteTree(work);
+    }
+
+    /** One Postfix for the tests that need it (skipped when not root). */
+    static PrivatePostfix postfix() {
+        if (postfix == null) {
+            postfix = PrivatePostfix.start();
+        }
+        postfix.awaitIdle(Duration.ofSeconds(30));
+        postfix.clear();
+        return postfix;
     }
 
     @Test
@@ -66,7 +80,8 @@ class HarnessIT {
 
     @Test
     void postfixDeliversTwoRecipientsIntact() {
-        try (PrivatePostfix postfix = PrivatePostfix.start()) {
+        {
+            PrivatePostfix postfix = postfix();
             byte[] message = Messages.plain("alice@example.org", "bob@example.org", "harness");
             Proc.Result r = Proc.run(List.of(postfix.sendmail().toString(), "-oi", "-f", "alice@example.org", "--",
                     "bob@example.org", "carol@example.net"), message, Duration.ofSeconds(30), Map.of(), work);
@@ -84,7 +99,8 @@ class HarnessIT {
 
     @Test
     void sshdIntoPostfixWithoutTheRelay() {
-        try (PrivatePostfix postfix = PrivatePostfix.start()) {
+        {
+            PrivatePostfix postfix = postfix();
             PrivateSshd.ClientKey key = sshd.addKey("direct", PrivateSshd.forcedCommand(
                     postfix.sendmail() + " -oi -f alice@example.org -- dave@example.org"));
             byte[] message = Messages.plain("alice@example.org", "dave@example.org", "through sshd");
