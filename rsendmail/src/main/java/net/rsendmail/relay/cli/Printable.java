@@ -1,0 +1,26 @@
+package net.rsendmail.relay.cli;
+
+/** Makes a client's word safe to print on one line or log: escapes controls, cuts it short. */
+public final class Printable {
+    private static final int MAX = 80;
+
+    private Printable() {
+    }
+
+    public static String of(String word) {
+        StringBuilder b = new StringBuilder(Math.min(word.length(), MAX) + 8);
+        for (int i = 0; i < word.length(); i++) {
+            if (b.length() >= MAX) {
+                b.append("...");
+                break;
+            }
+            char c = word.charAt(i);
+            if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

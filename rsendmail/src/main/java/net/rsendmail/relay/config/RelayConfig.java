@@ -1,0 +1,36 @@
+package net.rsendmail.relay.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import net.rsendmail.relay.policy.Policy;
+
+/**
+ * The relay admin's settings (SPEC §7): the MTA's sendmail, where to log, where to keep state,
+ * and the named policies.
+ *
+ * @param log "syslog", "stderr", "none", or an absolute file path
+ */
+public record RelayConfig(
+        Path sendmail,
+        String log,
+        Path stateDir,
+        Path spoolDir,
+        String defaultPolicy,
+        Map<String, Policy> policies) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/rsendmail.conf");
+
+    public static RelayConfig defaults() {
+        return new RelayConfig(Path.of("/usr/sbin/sendmail"), "syslog", Path.of("/var/lib/rsendmail"),
+                Path.of(System.getProperty("java.io.tmpdir")), "default", Map.of());
+    }
+
+    /** The policy called {@code name}, or the default policy when name is null; null if it does not exist. */
+    public Policy policy(String name) {
+        if (name == null) {
+            Policy p = policies.get(defaultPolicy);
+            return p != null ? p : Policy.defaults(defaultPolicy);
+        }
+        return policies.get(name);
+    }
+}

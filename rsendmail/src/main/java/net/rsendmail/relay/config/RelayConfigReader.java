@@ -1,0 +1,152 @@
+package net.rsendmail.relay.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.rsendmail.config.ConfigException;
+import net.rsendmail.config.ConfigFile;
+import net.rsendmail.config.ConfigFile.Entry;
+import net.rsendmail.mail.AddressException;
+import net.rsendmail.mail.Mailbox;
+import net.rsendmail.relay.policy.AddressPattern;
+import net.rsendmail.relay.policy.Policy;
+
+/** Turns the relay's config file into a {@link RelayConfig}; every unknown key or bad value names file and line. */
+public final class RelayConfigReader {
+    private RelayConfigReader() {
+    }
+
+    /**
+     * Reads {@code file}. When {@code file} is the default path and does not exist, the built-in
+     * defaults apply (SPEC §7); a file named on the command line must exist.
+     */
+    public static RelayConfig load(Path file, boolean explicit) throws ConfigException {
+        if (!explicit && !Files.exists(file)) {
+            return RelayConfig.defaults();
+        }
+        return build(ConfigFile.read(file));
+    }
+
+    static RelayConfig build(List<Entry> entries) throws ConfigException {
+        RelayConfig d = RelayConfig.defaults();
+        Path sendmail = d.sendmail();
+        String log = d.log();
+        Path stateDir = d.stateDir();
+        Path spoolDir = d.spoolDir();
+        String defaultPolicy = d.defaultPolicy();
+        Map<String, PolicyBuilder> builders = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        Entry defaultPolicyEntry = null;
+        for (Entry e : entries) {
+            if (e.section() == null) {
+                switch (e.key()) {
+                    case "sendmail": sendmail = ConfigFile.absolutePath(e); break;
+                    case "log": log = logTarget(e); break;
+                    case "state_dir": stateDir = ConfigFile.absolutePath(e); break;
+                    case "spool_dir": spoolDir = ConfigFile.absolutePath(e); break;
+                    case "default_policy": defaultPolicy = name(e); defaultPolicyEntry = e; break;
+                    default: throw e.error("unknown key '" + e.key() + "'");
+                }
+            } else if (e.section().equals("policy")) {
+                PolicyBuilder b = builders.get(e.sectionName());
+                if (b == null) {
+                    b = new PolicyBuilder(e.sectionName());
+                    builders.put(e.sectionName(), b);
+                    order.add(e.sectionName());
+                }
+                b.set(e);
+            } else {
+                throw e.error("unknown section kind '" + e.section() + "'");
+            }
+        }
+        if (defaultPolicyEntry != null && !builders.containsKey(defaultPolicy)) {
+            throw defaultPolicyEntry.error("default_policy names no [policy " + defaultPolicy + "] section");
+        }
+        Map<String, Policy> policies = new HashMap<>();
+        for (String n : order) {
+            policies.put(n, builders.get(n).build());
+        }
+        return new RelayConfig(sendmail, log, stateDir, spoolDir, defaultPolicy, Map.copyOf(policies));
+    }
+
+    private static String logTarget(Entry e) throws ConfigException {
+        String v = e.value();
+        if (v.equals("syslog") || v.equals("stderr") || v.equals("none")) {
+            return v;
+        }
+        return ConfigFile.absolutePath(e).toString();
+    }
+
+    private static String name(Entry e) throws ConfigException {
+        if (e.words().size() != 1) {
+            throw e.error(e.key() + ": expected one name");
+        }
+        return e.value();
+    }
+
+    /** Collects one [policy NAME] section. */
+    private static final class PolicyBuilder {
+        private final String name;
+        private final List<AddressPattern> senders = new ArrayList<>();
+        private final List<AddressPattern> recipients = new ArrayList<>();
+        private boolean headerFromMatch;
+        private boolean nullSender = true;
+        private long maxSize = Policy.DEFAULT_MAX_SIZE;
+        private int maxRecipients = Policy.DEFAULT_MAX_RECIPIENTS;
+        private int maxPerHour;
+        private boolean allowExtract = true;
+        private boolean allowBareLocal;
+        private boolean allowLmtp = true;
+
+        PolicyBuilder(String name) {
+            this.name = name;
+        }
+
+        void set(Entry e) throws ConfigException {
+            switch (e.key()) {
+                case "senders": patterns(e, senders); break;
+                case "recipients": patterns(e, recipients); break;
+                case "header_from_match": headerFromMatch = ConfigFile.bool(e); break;
+                case "null_sender": nullSender = ConfigFile.bool(e); break;
+                case "max_size": maxSize = ConfigFile.size(e); break;
+                case "max_recipients": maxRecipients = intValue(e, 1); break;
+                case "max_per_hour": maxPerHour = intValue(e, 0); break;
+                case "allow_t": allowExtract = ConfigFile.bool(e); break;
+                case "allow_bare_local": allowBareLocal = ConfigFile.bool(e); break;
+                case "lmtp": allowLmtp = ConfigFile.bool(e); break;
+                default: throw e.error("unknown policy key '" + e.key() + "'");
+            }
+        }
+
+        Policy build() {
+            return new Policy(name, List.copyOf(senders), headerFromMatch, nullSender, List.copyOf(recipients),
+                    maxSize, maxRecipients, maxPerHour, allowExtract, allowBareLocal, allowLmtp);
+        }
+
+        private static int intValue(Entry e, int min) throws ConfigException {
+            long v = ConfigFile.number(e);
+            if (v < min || v > 1_000_000) {
+                throw e.error(e.key() + ": out of range: " + v);
+            }
+            return (int) v;
+        }
+
+        private static void patterns(Entry e, List<AddressPattern> into) throws ConfigException {
+            if (e.words().isEmpty()) {
+                throw e.error(e.key() + ": expected addresses or @domains");
+            }
+            for (String w : e.words()) {
+                String check = w.startsWith("@") ? "x" + w : w;
+                try {
+                    Mailbox.parse(check, false);
+                } catch (AddressException ex) {
+                    throw e.error(e.key() + ": bad address or @domain '" + w + "': " + ex.getMessage());
+                }
+                into.add(new AddressPattern(w));
+            }
+        }
+    }
+}
