@@ -1,0 +1,143 @@
+package net.rsendmail.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sh launchers of the runnable tree, with a fake java that prints its arguments: they find
+ * Java through JAVA_HOME or PATH, work from any directory and through a chain of symlinks, pass
+ * every argument through unchanged, and use the CDS archive only when it exists.
+ */
+class LauncherIT {
+
+    static Path work;
+    static Path copy;
+    static Path fakeJavaHome;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        work = Files2.tempDir("it-launcher");
+        copy = work.resolve("opt dir").resolve("rsendmail"); // a blank in the path, on purpose
+        copyTree(Dist.home(), copy);
+        fakeJavaHome = work.resolve("fake-jdk");
+        Files2.writeExecutable(fakeJavaHome.resolve("bin/java"),
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        Files2.deleteTree(work);
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static Proc.Result run(Path launcher, Path cwd, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("/usr/bin/env");
+        cmd.add("-i");
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add("/bin/sh");
+        cmd.add("-c");
+        cmd.add("cd " + Files2.shQuote(cwd.toString()) + " && exec \"$0\" \"$@\"");
+        cmd.add(launcher.toString());
+        cmd.addAll(Arrays.asList(args));
+        return Proc.run(cmd, null, Duration.ofSeconds(30), Map.of(), work);
+    }
+
+    static List<String> jars(Path home) throws IOException {
+        try (Stream<Path> s = Files.list(home.resolve("lib"))) {
+            return s.map(Path::toString).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    @Test
+    void findsJavaThroughJavaHomeAndPassesArgumentsThrough() throws IOException {
+        Files.deleteIfExists(copy.resolve("lib/rsendmail.jsa"));
+        String[] args = {"--config", "/etc/x y.conf", "--policy", "laptop", "", "*", "a'b\"c", "-f", "$(id)"};
+        Proc.Result r = run(copy.resolve("bin/rsendmail"), Path.of("/"),
+                Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"), args);
+        assertEquals(0, r.exit(), r::toString);
+        List<String> out = List.of(r.out().split("\n", -1));
+        int main = out.indexOf("net.rsendmail.relay.Main");
+        assertTrue(main > 0, r::toString);
+        assertEquals(Arrays.asList(args), out.subList(main + 1, main + 1 + args.length), r::toString);
+        assertEquals("LC_ALL=C.UTF-8", out.get(main + 1 + args.length), r::toString);
+        int cpIndex = out.indexOf("-cp");
+        assertEquals(String.join(":", jars(copy)), out.get(cpIndex + 1), r::toString);
+        assertTrue(out.contains("-XX:TieredStopAtLevel=1"), r::toString);
+        assertTrue(out.contains("-Xlog:cds*=off:stderr"), r::toString);
+        assertFalse(out.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), "no archive, no option: " + r);
+    }
+
+    @Test
+    void usesTheArchiveWhenPresent() throws IOException {
+        Path jsa = copy.resolve("lib/rsendmail.jsa");
+        Files.writeString(jsa, "not really an archive");
+        try {
+            Proc.Result r = run(copy.resolve("bin/rsendmail"), work,
+                    Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"));
+            assertTrue(List.of(r.out().split("\n")).contains("-XX:SharedArchiveFile=" + jsa), r::toString);
+        } finally {
+            Files.delete(jsa);
+        }
+    }
+
+    @Test
+    void worksThroughASymlinkChainAndPath() throws IOException {
+        Path links = Files.createDirectories(work.resolve("links"));
+        Path abs = Files.createSymbolicLink(links.resolve("abs"), copy.resolve("bin/rsendmail"));
+        Path sbin = Files.createDirectories(work.resolve("sbin"));
+        Files.createSymbolicLink(sbin.resolve("sendmail"), Path.of("../links/abs")); // relative, to a link
+        Files.createSymbolicLink(sbin.resolve("sshsendmail"), copy.resolve("bin/sshsendmail"));
+        Proc.Result r = run(sbin.resolve("sendmail"), Path.of("/tmp"),
+                Map.of("PATH", fakeJavaHome.resolve("bin") + ":/usr/bin:/bin"), "-f", "x@example.org");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> out = List.of(r.out().split("\n"));
+        assertTrue(out.contains("net.rsendmail.relay.Main"), r::toString);
+        assertEquals(String.join(":", jars(copy)), out.get(out.indexOf("-cp") + 1), r::toString);
+
+        // called by its bare name through PATH
+        Proc.Result viaPath = Proc.run(List.of("/usr/bin/env", "-i",
+                "PATH=" + sbin + ":" + fakeJavaHome.resolve("bin") + ":/usr/bin:/bin", "LANG=en_US.UTF-8",
+                "sshsendmail", "-q"), null, Duration.ofSeconds(30), Map.of(), work);
+        assertEquals(0, viaPath.exit(), viaPath::toString);
+        List<String> out2 = List.of(viaPath.out().split("\n"));
+        assertTrue(out2.contains("net.rsendmail.client.Main"), viaPath::toString);
+        assertFalse(out2.contains("-XX:TieredStopAtLevel=1"), "the queue runner gets the full JIT: " + viaPath);
+        assertTrue(out2.contains("LC_ALL=unset"), "a UTF-8 locale is kept: " + viaPath);
+    }
+
+    @Test
+    void saysWhenThereIsNoJava() {
+        Proc.Result r = run(copy.resolve("bin/rsendmail"), work, Map.of("PATH", "/nonexistent"));
+        assertEquals(75, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("4.3.5 rsendmail: no Java runtime found"), r::toString);
+    }
+}
