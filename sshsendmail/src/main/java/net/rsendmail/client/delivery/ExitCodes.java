@@ -125,6 +125,15 @@ public final class ExitCodes {
         }
     }
 
+    /**
+     * The exit code for Postfix's pipe(8), which bounces on every code but 75 (EX_TEMPFAIL): the
+     * sendmail code, except that our own configuration problems (78) defer, so that Postfix keeps
+     * the mail while the admin fixes them.
+     */
+    public static SysExit postfix(SysExit code) {
+        return code == SysExit.CONFIG ? SysExit.TEMPFAIL : code;
+    }
+
     /** The nullmailer 2 exit code for an outcome (temporary below 32, permanent from 32). */
     public static int nullmailer(Outcome o) {
         if (o.isDelivered()) {

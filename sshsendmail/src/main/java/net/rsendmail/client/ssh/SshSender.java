@@ -86,6 +86,11 @@ public final class SshSender implements AutoCloseable {
         return lastUse;
     }
 
+    /** True while the SSH client is started (from the first send until {@link #close}). */
+    public boolean isActive() {
+        return client != null;
+    }
+
     public boolean isConnected() {
         return link != null && link.isOpen();
     }

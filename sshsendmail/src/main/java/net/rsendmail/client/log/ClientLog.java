@@ -1,0 +1,104 @@
+package net.rsendmail.client.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging of the delivering modes, set up in code (no logback.xml: the relay shares the class
+ * path): one line per event to stderr (the journal, under systemd), a file, syslog (UDP, facility
+ * mail) or nowhere. Our lines at INFO, MINA SSHD's at WARN only.
+ */
+public final class ClientLog {
+    private static volatile boolean ready;
+
+    private ClientLog() {
+    }
+
+    /** Configures the default Logback context; {@code stderr} is where "stderr" lines go. */
+    public static synchronized void init(String target, boolean verbose, PrintStream stderr) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (target.equals("none")) {
+            root.setLevel(Level.OFF);
+            ready = true;
+            return;
+        }
+        Line appender = new Line(target, stderr);
+        appender.setContext(ctx);
+        appender.start();
+        root.addAppender(appender);
+        root.setLevel(Level.WARN);
+        ctx.getLogger("net.rsendmail").setLevel(verbose ? Level.DEBUG : Level.INFO);
+        ctx.getLogger("org.apache.sshd").setLevel(verbose ? Level.INFO : Level.ERROR);
+        ready = true;
+    }
+
+    public static Logger get(String name) {
+        return LoggerFactory.getLogger("net.rsendmail.client." + name);
+    }
+
+    public static boolean isReady() {
+        return ready;
+    }
+
+    private static final class Line extends UnsynchronizedAppenderBase<ILoggingEvent> {
+        private static final int FACILITY_MAIL = 2;
+        private final String target;
+        private final PrintStream stderr;
+        private final long pid = ProcessHandle.current().pid();
+
+        Line(String target, PrintStream stderr) {
+            this.target = target;
+            this.stderr = stderr;
+        }
+
+        @Override
+        protected synchronized void append(ILoggingEvent e) {
+            String msg = e.getFormattedMessage();
+            IThrowableProxy t = e.getThrowableProxy();
+            if (t != null) {
+                msg = msg + " (" + t.getClassName() + ": " + t.getMessage() + ")";
+            }
+            msg = msg.replace('\n', ' ').replace('\r', ' ');
+            try {
+                if (target.equals("syslog")) {
+                    int severity = e.getLevel().isGreaterOrEqual(Level.ERROR) ? 3
+                            : e.getLevel().isGreaterOrEqual(Level.WARN) ? 4 : 6;
+                    byte[] b = ("<" + (FACILITY_MAIL * 8 + severity) + ">sshsendmail[" + pid + "]: " + msg)
+                            .getBytes(StandardCharsets.UTF_8);
+                    try (DatagramSocket s = new DatagramSocket()) {
+                        s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), 514));
+                    }
+                    return;
+                }
+                String line = (target.equals("stderr") ? "" : Instant.ofEpochMilli(e.getTimeStamp()) + " ")
+                        + "sshsendmail[" + pid + "]: " + e.getLevel() + " " + msg + "\n";
+                byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                if (target.equals("stderr")) {
+                    stderr.write(b, 0, b.length);
+                    stderr.flush();
+                } else {
+                    try (FileOutputStream f = new FileOutputStream(target, true)) {
+                        f.write(b);
+                    }
+                }
+            } catch (IOException x) {
+                addError("cannot write log line to " + target, x);
+            }
+        }
+    }
+}

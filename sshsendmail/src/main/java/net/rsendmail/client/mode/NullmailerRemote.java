@@ -1,0 +1,225 @@
+package net.rsendmail.client.mode;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.config.Durations;
+import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.delivery.Outcome;
+import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.message.Identity;
+import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.mail.AddressException;
+import net.rsendmail.mail.Mailbox;
+import org.slf4j.Logger;
+
+/**
+ * A nullmailer 2 protocol module (installed as /usr/lib/nullmailer/sshsendmail). nullmailer-send
+ * runs it once per message with no arguments; the remote line's options come on stdin as
+ * {@code key=value} lines up to an empty line, the host among them; file descriptor 3 carries the
+ * envelope (sender line, recipient lines, empty line) and then the message. The exit code is
+ * nullmailer's: 0 sent, below 32 temporary (message stays in nullmailer's queue), 32 and up
+ * permanent (nullmailer moves it to failed/ and bounces it).
+ *
+ * <p>Options: {@code host} (from the remote line), {@code user}, {@code port}, {@code identity},
+ * {@code known-hosts}, {@code config} (an sshsendmail.conf for everything else), and
+ * {@code connect-timeout}.
+ */
+public final class NullmailerRemote {
+    /** Options as nullmailer passes them. */
+    public record Options(Map<String, String> values) {
+        public String get(String key) {
+            return values.get(key);
+        }
+    }
+
+    /** A usage or configuration problem, with its nullmailer code. */
+    public static final class Problem extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        public Problem(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    private static final List<String> KEYS = List.of("host", "user", "port", "identity", "known-hosts",
+            "known_hosts", "config", "connect-timeout");
+
+    private NullmailerRemote() {
+    }
+
+    /** Reads {@code key=value} lines up to an empty line or the end of input. */
+    public static Options readOptions(InputStream in) throws IOException, Problem {
+        Map<String, String> m = new LinkedHashMap<>();
+        while (true) {
+            String line = readLine(in, 4096);
+            if (line == null || line.isEmpty()) {
+                break;
+            }
+            if (line.startsWith("--")) {
+                line = line.substring(2);
+            }
+            int eq = line.indexOf('=');
+            String key = eq < 0 ? line : line.substring(0, eq);
+            String value = eq < 0 ? "" : line.substring(eq + 1);
+            if (!KEYS.contains(key)) {
+                throw new Problem(ExitCodes.NM_USAGE, "unknown option '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+            if (eq < 0 || value.isEmpty()) {
+                throw new Problem(ExitCodes.NM_USAGE, "option '" + key + "' needs a value (" + key + "=...)");
+            }
+            m.put(key.replace('_', '-'), value);
+        }
+        return new Options(m);
+    }
+
+    /** The effective configuration: the options over the config file's values. */
+    public static ClientConfig apply(Options o, ClientConfig base) throws Problem {
+        ClientConfig c = base;
+        String host = o.get("host");
+        if (host == null) {
+            throw new Problem(ExitCodes.NM_USAGE, "no host (nullmailer passes the remote's host name)");
+        }
+        String user = o.get("user");
+        if (user == null) {
+            if (base.relays().isEmpty()) {
+                throw new Problem(ExitCodes.NM_CONFIG, "no user: give user=NAME on the remote line");
+            }
+            user = base.relays().get(0).user();
+        }
+        String port = o.get("port");
+        String hostPart = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        try {
+            c = c.withRelays(List.of(RelayAddress.parse(user + "@" + hostPart + (port != null ? ":" + port : ""))));
+        } catch (IllegalArgumentException e) {
+            throw new Problem(ExitCodes.NM_USAGE, "bad host, user or port: " + e.getMessage());
+        }
+        if (o.get("identity") != null) {
+            c = c.withIdentity(absolute(o.get("identity"), "identity"));
+        }
+        if (o.get("known-hosts") != null) {
+            c = c.withKnownHosts(absolute(o.get("known-hosts"), "known-hosts"));
+        }
+        if (o.get("connect-timeout") != null) {
+            try {
+                Duration d = Durations.parse(o.get("connect-timeout"));
+                c = c.withConnectTimeout(d);
+            } catch (IllegalArgumentException e) {
+                throw new Problem(ExitCodes.NM_USAGE, "connect-timeout: " + e.getMessage());
+            }
+        }
+        return c;
+    }
+
+    private static Path absolute(String v, String key) throws Problem {
+        if (!v.startsWith("/")) {
+            throw new Problem(ExitCodes.NM_USAGE, key + " must be an absolute path, got '" + v + "'");
+        }
+        return Path.of(v);
+    }
+
+    /** Delivers the message on descriptor 3; returns nullmailer's exit code. */
+    public static int deliver(ClientConfig config, InputStream fd3, PrintStream err) {
+        ClientLog.init(config.log(), false, err);
+        Logger log = ClientLog.get("nullmailer");
+        String domain = Identity.domain(config.domain());
+        Outcome o;
+        String sender;
+        List<String> rcpts = new ArrayList<>();
+        InputStream in = new BufferedInputStream(fd3, 65536);
+        try {
+            sender = readLine(in, 1024);
+            if (sender == null) {
+                return fail(err, ExitCodes.NM_MSG_READ, "empty message file (no envelope)");
+            }
+            sender = sender.strip();
+            if (!sender.isEmpty()) {
+                sender = qualify(sender, domain);
+            }
+            while (true) {
+                String r = readLine(in, 1024);
+                if (r == null) {
+                    return fail(err, ExitCodes.NM_MSG_READ, "message file ends inside the envelope");
+                }
+                if (r.isEmpty()) {
+                    break;
+                }
+                rcpts.add(qualify(r.strip(), domain));
+            }
+            if (rcpts.isEmpty()) {
+                return fail(err, ExitCodes.NM_MSG_PERMFAIL, "5.1.3 no recipients in the envelope");
+            }
+        } catch (AddressException e) {
+            return fail(err, ExitCodes.NM_MSG_PERMFAIL, "5.1.3 bad address in the envelope: " + e.getMessage());
+        } catch (IOException e) {
+            return fail(err, ExitCodes.NM_MSG_READ, "cannot read the message on descriptor 3: " + e.getMessage());
+        }
+        try (Spool spool = Spool.read(in); SshSender ssh = new SshSender(config)) {
+            o = ssh.send(sender, rcpts, spool);
+            log.info("nullmailer from=<{}> to={} size={} {}", sender, rcpts, spool.size(), o.line());
+        } catch (IOException e) {
+            return fail(err, ExitCodes.NM_MSG_READ, "cannot read the message on descriptor 3: " + e.getMessage());
+        }
+        int code = ExitCodes.nullmailer(o);
+        if (code == 0) {
+            err.println("sshsendmail: Succeeded: " + o.line());
+        } else {
+            err.println("sshsendmail: Failed: " + o.line());
+        }
+        err.flush();
+        return code;
+    }
+
+    /** Descriptor 3 as a stream (reopened through /proc, which Linux allows for files and pipes). */
+    public static InputStream openFd3() throws IOException {
+        return new FileInputStream("/proc/self/fd/3");
+    }
+
+    static int fail(PrintStream err, int code, String text) {
+        err.println("sshsendmail: Failed: " + text);
+        err.flush();
+        return code;
+    }
+
+    private static String qualify(String a, String domain) throws AddressException {
+        Mailbox m = Mailbox.parse(a, true);
+        return m.isBare() ? m + "@" + domain : m.toString();
+    }
+
+    /** One LF-terminated line (CR before LF dropped) as UTF-8; null at end of input. */
+    static String readLine(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+            }
+            if (c == '\n') {
+                String s = b.toString(StandardCharsets.UTF_8);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            if (b.size() >= max) {
+                throw new IOException("line longer than " + max + " bytes");
+            }
+            b.write(c);
+        }
+    }
+}

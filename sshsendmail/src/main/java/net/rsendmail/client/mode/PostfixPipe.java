@@ -1,0 +1,69 @@
+package net.rsendmail.client.mode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import net.rsendmail.client.cli.CommandLine;
+import net.rsendmail.client.cli.CommandLineParser;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.delivery.Outcome;
+import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.message.Identity;
+import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.mail.AddressException;
+import net.rsendmail.mail.Mailbox;
+import net.rsendmail.mail.Refusal;
+import org.slf4j.Logger;
+
+/**
+ * {@code sshsendmail --mta=postfix -f ${sender} -- ${recipient}} as a Postfix pipe(8) transport:
+ * synchronous, Postfix keeps the queue. The message goes to the relay unchanged; the exit code
+ * (SPEC §3.4) tells Postfix to defer (75) or bounce (other codes), and one line
+ * {@code X.Y.Z text} on stdout becomes the reason in Postfix's log and DSN.
+ */
+public final class PostfixPipe {
+    private PostfixPipe() {
+    }
+
+    public static int run(CommandLine cl, ClientConfig config, InputStream stdin, PrintStream out) throws Refusal {
+        String domain = Identity.domain(config.domain());
+        String sender = cl.sender() == null ? "" : cl.sender();
+        if (!sender.isEmpty()) {
+            sender = qualify(sender, domain, true);
+        }
+        List<String> rcpts = new ArrayList<>();
+        for (String r : cl.recipients()) {
+            rcpts.add(qualify(r, domain, false));
+        }
+        if (rcpts.isEmpty()) {
+            throw Refusal.usage("no recipients (master.cf: argv=... -- ${recipient})");
+        }
+        // pipe(8) takes stdout and stderr as the reason text: logs must not go there
+        ClientLog.init(config.log().equals("stderr") ? "none" : config.log(), cl.verbose(), System.err);
+        Logger log = ClientLog.get("postfix");
+        Outcome o;
+        try (Spool spool = Spool.read(stdin); SshSender ssh = new SshSender(config)) {
+            o = ssh.send(sender, rcpts, spool);
+            log.info("postfix from=<{}> to={} size={} {}", sender, rcpts, spool.size(), o.line());
+        } catch (IOException e) {
+            o = Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message from Postfix: " + e.getMessage());
+        }
+        out.println(o.isDelivered() ? "2.0.0 delivered to the relay" : o.line());
+        out.flush();
+        return ExitCodes.postfix(ExitCodes.sysexit(o)).code();
+    }
+
+    private static String qualify(String a, String domain, boolean sender) throws Refusal {
+        try {
+            Mailbox m = Mailbox.parse(a, true);
+            return m.isBare() ? m + "@" + domain : m.toString();
+        } catch (AddressException e) {
+            String what = "bad " + (sender ? "sender" : "recipient") + " address (" + e.getMessage() + "): "
+                    + CommandLineParser.show(a);
+            throw sender ? Refusal.badSender(what) : Refusal.badRecipient(what);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package net.rsendmail.client.mode;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import net.rsendmail.queue.MailQueue;
+import net.rsendmail.queue.QueueEntry;
+import net.rsendmail.queue.QueueException;
+import net.rsendmail.queue.RecipientState;
+
+/** {@code sshsendmail -bp}: the queue, like mailq, oldest first. */
+public final class QueueList {
+    private QueueList() {
+    }
+
+    public static void print(MailQueue q, PrintStream out, Instant now) throws QueueException {
+        List<QueueEntry> entries = q.list();
+        int drop = q.maildropBacklog();
+        if (entries.isEmpty() && drop == 0) {
+            out.println("Mail queue is empty");
+            return;
+        }
+        out.printf("%-39s %-8s %9s %6s  %s%n", "Queue ID", "Status", "Size", "Age", "Sender / Recipients");
+        long bytes = 0;
+        for (QueueEntry e : entries) {
+            bytes += e.size();
+            String status = e.status() == QueueEntry.Status.CLAIMED ? "sending" : e.status().name().toLowerCase();
+            out.printf("%-39s %-8s %9d %6s  <%s>%n", e.id(), status, e.size(), age(e.age(now)), e.sender());
+            for (RecipientState r : e.recipients()) {
+                out.printf("%58s  <%s>%s%n", "", r.address(), r.state() == RecipientState.State.FAILED
+                        ? " failed " + r.status() + " " + r.text() : "");
+            }
+            if (e.attempts() > 0 || !e.lastError().isEmpty()) {
+                String next = e.status() == QueueEntry.Status.QUEUED
+                        ? ", next try in " + age(Duration.between(now, e.nextAttempt())) : "";
+                out.printf("%58s  attempts %d%s: %s %s%n", "", e.attempts(), next, e.lastStatus(), e.lastError());
+            }
+        }
+        out.printf("-- %d message(s), %d bytes%s%n", entries.size(), bytes,
+                drop > 0 ? "; " + drop + " waiting in the maildrop" : "");
+    }
+
+    static String age(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return s / 60 + "m";
+        }
+        if (s < 172800) {
+            return s / 3600 + "h";
+        }
+        return s / 86400 + "d";
+    }
+}

@@ -1,0 +1,110 @@
+package net.rsendmail.client.mode;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.rsendmail.client.cli.CommandLine;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.delivery.QueueLocks;
+import net.rsendmail.client.message.BadMessageException;
+import net.rsendmail.client.message.Identity;
+import net.rsendmail.client.message.MessagePreparer;
+import net.rsendmail.client.message.PreparedMessage;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
+import net.rsendmail.queue.Envelope;
+import net.rsendmail.queue.MailQueue;
+import net.rsendmail.queue.Maildrop;
+import net.rsendmail.queue.QueueException;
+import net.rsendmail.queue.QueueId;
+
+/**
+ * Standalone sendmail: completes the message, queues it durably (directly, or through the
+ * maildrop for users who cannot write the queue) and returns. Delivery happens elsewhere: in the
+ * daemon if one runs, else in a detached background {@code sshsendmail -q} started here, so the
+ * caller never waits for the network. Nothing of SSH or JavaMail is loaded on this path.
+ */
+public final class Standalone {
+    /** What was queued and whether a runner should be started. */
+    public record Queued(QueueId id, boolean direct, Path queueDir) {
+    }
+
+    private Standalone() {
+    }
+
+    public static Queued enqueue(CommandLine cl, ClientConfig config, InputStream stdin) throws Refusal {
+        PreparedMessage pm;
+        try {
+            pm = new MessagePreparer(Identity.of(config.domain())).prepare(cl, stdin);
+        } catch (BadMessageException e) {
+            throw e.refusal();
+        } catch (IOException e) {
+            throw new Refusal(SysExit.IOERR, "4.3.0", "cannot read the message: " + e.getMessage());
+        }
+        Envelope env;
+        try {
+            env = new Envelope(pm.sender(), pm.recipients());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.usage("unusable address: " + e.getMessage());
+        }
+        try {
+            MailQueue q = MailQueue.open(config.queue());
+            if (q.isWritable()) {
+                return new Queued(q.enqueue(env, pm.content()), true, q.directory());
+            }
+            return new Queued(Maildrop.submit(q.maildrop(), env, pm.content()), false, q.directory());
+        } catch (QueueException e) {
+            BadMessageException bad = BadMessageException.find(e);
+            if (bad != null) {
+                throw bad.refusal();
+            }
+            SysExit code = SysExit.of(e.exitCode());
+            if (code == null || code == SysExit.TEMPFAIL) {
+                code = SysExit.IOERR;
+            }
+            throw new Refusal(code, e.enhancedStatus(), "cannot queue the message in " + config.queue() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts {@code sshsendmail -q} detached (own session, no terminal, output discarded unless the
+     * log goes to a file), unless a daemon serves this queue. Failures are not the caller's
+     * problem: the mail is queued and the next run takes it.
+     */
+    public static void startRunner(Queued q, ClientConfig config, Path explicitConfig) {
+        if (!q.direct() || !config.background() || QueueLocks.daemonRunning(q.queueDir())) {
+            return;
+        }
+        try {
+            List<String> cmd = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                cmd.add("/usr/bin/setsid");
+            }
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-XX:+UseSerialGC");
+            cmd.add("-XX:TieredStopAtLevel=1");
+            cmd.add("-XX:-UsePerfData");
+            cmd.add("-Xshare:auto");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("net.rsendmail.client.Main");
+            cmd.add("-q");
+            if (explicitConfig != null) {
+                cmd.add("-C");
+                cmd.add(explicitConfig.toAbsolutePath().toString());
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.start();
+        } catch (IOException | RuntimeException e) {
+            // queued; the next runner delivers it
+        }
+    }
+}
