@@ -1,0 +1,134 @@
+package net.rsendmail.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import net.rsendmail.client.cli.CommandLine.Mode;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandLineParserTest {
+
+    @Test
+    void plainRecipients() throws Refusal {
+        CommandLine c = CommandLineParser.parse("a@example.org", "b@example.org");
+        assertEquals(Mode.SEND, c.mode());
+        assertEquals(List.of("a@example.org", "b@example.org"), c.recipients());
+        assertNull(c.sender());
+        assertFalse(c.ignoreDots());
+    }
+
+    @Test
+    void whatMuttSends() throws Refusal {
+        CommandLine c = CommandLineParser.parse("-oem", "-oi", "-f", "me@example.org", "-N", "failure,delay",
+                "-R", "hdrs", "-B8BITMIME", "--", "you@example.org");
+        assertTrue(c.ignoreDots());
+        assertEquals("me@example.org", c.sender());
+        assertEquals(List.of("you@example.org"), c.recipients());
+    }
+
+    @Test
+    void phpStyleGroupedFlags() throws Refusal {
+        CommandLine c = CommandLineParser.parse("-ti");
+        assertTrue(c.extractRecipients());
+        assertTrue(c.ignoreDots());
+        assertTrue(c.recipients().isEmpty());
+    }
+
+    @Test
+    void gluedAndSeparateValues() throws Refusal {
+        assertEquals("x@y.org", CommandLineParser.parse("-fx@y.org", "a@b.org").sender());
+        assertEquals("x@y.org", CommandLineParser.parse("-r", "x@y.org", "a@b.org").sender());
+        assertEquals("Joe Bloggs", CommandLineParser.parse("-F", "Joe Bloggs", "a@b.org").fullName());
+        assertEquals("x@y.org", CommandLineParser.parse("-f", "<x@y.org>", "a@b.org").sender());
+    }
+
+    @Test
+    void nullSender() throws Refusal {
+        assertEquals("", CommandLineParser.parse("-f", "<>", "a@b.org").sender());
+        assertEquals("", CommandLineParser.parse("-f", "", "a@b.org").sender());
+    }
+
+    @Test
+    void configFile() throws Refusal {
+        assertEquals(Path.of("/etc/x.conf"), CommandLineParser.parse("-C", "/etc/x.conf", "a@b.org").config());
+        assertEquals(Path.of("/etc/x.conf"), CommandLineParser.parse("-C/etc/x.conf", "-bp").config());
+    }
+
+    @Test
+    void modes() throws Refusal {
+        assertEquals(Mode.LIST, CommandLineParser.parse("-bp").mode());
+        assertEquals(Mode.FLUSH, CommandLineParser.parse("-q").mode());
+        assertEquals(Mode.FLUSH, CommandLineParser.parse("-q30m").mode());
+        assertEquals(Mode.NEWALIASES, CommandLineParser.parse("-bi").mode());
+        assertEquals(Mode.SEND, CommandLineParser.parse("-bm", "a@b.org").mode());
+        assertEquals(Mode.DAEMON, CommandLineParser.parse("--daemon").mode());
+        assertEquals(Mode.NULLMAILER, CommandLineParser.parse("--nullmailer").mode());
+        assertEquals(Mode.VERSION, CommandLineParser.parse("--version").mode());
+        CommandLine p = CommandLineParser.parse("--mta=postfix", "-f", "", "--", "a@b.org", "c@d.org");
+        assertEquals(Mode.POSTFIX, p.mode());
+        assertEquals("", p.sender());
+        assertEquals(List.of("a@b.org", "c@d.org"), p.recipients());
+    }
+
+    @Test
+    void ignoredFlags() throws Refusal {
+        CommandLine c = CommandLineParser.parse("-v", "-m", "-n", "-odb", "-oQ/x", "-V", "envid", "a@b.org");
+        assertTrue(c.verbose());
+        assertEquals(List.of("a@b.org"), c.recipients());
+    }
+
+    @Test
+    void optionsEndAtFirstRecipient() throws Refusal {
+        CommandLine c = CommandLineParser.parse("a@b.org", "-t");
+        assertFalse(c.extractRecipients());
+        assertEquals(List.of("a@b.org", "-t"), c.recipients()); // refused later as an address
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bs", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
+        "--mta=exim", "-G", "-L", "-b", "-o"})
+    void refusedWithUsageAndTheWordNamed(String opt) {
+        Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse(opt, "a@b.org"));
+        assertEquals(SysExit.USAGE, r.exit());
+        assertEquals("5.5.4", r.status());
+        assertTrue(r.reason().contains(opt.length() > 2 ? opt.substring(0, 2) : opt), r.reason());
+    }
+
+    @Test
+    void unknownOptionIsNamed() {
+        Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse("-X", "/tmp/log", "a@b.org"));
+        assertTrue(r.line().contains("'-X'"), r.line());
+    }
+
+    @Test
+    void missingValue() {
+        assertEquals(SysExit.USAGE, assertThrows(Refusal.class, () -> CommandLineParser.parse("-f")).exit());
+        assertEquals(SysExit.USAGE, assertThrows(Refusal.class, () -> CommandLineParser.parse("-C")).exit());
+    }
+
+    @Test
+    void controlCharactersAndHugeWords() {
+        assertEquals(SysExit.USAGE, assertThrows(Refusal.class,
+                () -> CommandLineParser.parse("a@b.org\nRCPT TO:<x@y>")).exit());
+        assertEquals(SysExit.USAGE, assertThrows(Refusal.class,
+                () -> CommandLineParser.parse("x".repeat(5000) + "@b.org")).exit());
+    }
+
+    @Test
+    void conflictingModes() {
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("-bp", "-q"));
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("--daemon", "--mta=postfix"));
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("-bp", "a@b.org"));
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("--mta=postfix", "-t", "--", "a@b.org"));
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("-f", "a@b.org", "-r", "c@d.org", "x@y.org"));
+    }
+}

@@ -1,0 +1,119 @@
+package net.rsendmail.client.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import net.rsendmail.client.config.RelayAddress;
+import org.apache.sshd.client.config.hosts.KnownHostHashValue;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KnownHostsVerifierTest {
+    static PublicKey ecKey;
+    static PublicKey otherEcKey;
+    static PublicKey rsaKey;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp256r1"));
+        ecKey = ec.generateKeyPair().getPublic();
+        otherEcKey = ec.generateKeyPair().getPublic();
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        rsaKey = rsa.generateKeyPair().getPublic();
+    }
+
+    String check(String knownHosts, String relay, PublicKey key) throws Exception {
+        Path f = Files.writeString(dir.resolve("known_hosts"), knownHosts);
+        return new KnownHostsVerifier(f).check(RelayAddress.parse(relay), key);
+    }
+
+    static String entry(PublicKey k) {
+        return PublicKeyEntry.toString(k);
+    }
+
+    @Test
+    void plainHostOnPort22() throws Exception {
+        assertNull(check("relay.example.net " + entry(ecKey) + "\n", "mail@relay.example.net", ecKey));
+        assertNull(check("other.example,relay.example.net,192.0.2.1 " + entry(ecKey) + "\n", "mail@relay.example.net", ecKey));
+    }
+
+    @Test
+    void bracketedHostAndPort() throws Exception {
+        assertNull(check("[127.0.0.1]:2222 " + entry(ecKey) + "\n", "mail@127.0.0.1:2222", ecKey));
+        // an entry for port 22 does not vouch for another port
+        assertTrue(check("127.0.0.1 " + entry(ecKey) + "\n", "mail@127.0.0.1:2222", ecKey).contains("is unknown"));
+    }
+
+    @Test
+    void hashedEntry() throws Exception {
+        byte[] salt = new byte[20];
+        new java.security.SecureRandom().nextBytes(salt);
+        byte[] hash = KnownHostHashValue.calculateHashValue("relay.example.net", 2222, KnownHostHashValue.DEFAULT_DIGEST, salt);
+        String line = "|1|" + Base64.getEncoder().encodeToString(salt) + "|" + Base64.getEncoder().encodeToString(hash)
+                + " " + entry(ecKey) + "\n";
+        assertNull(check(line, "mail@relay.example.net:2222", ecKey));
+        assertTrue(check(line, "mail@relay.example.net", ecKey).contains("is unknown"));
+    }
+
+    @Test
+    void wildcardPattern() throws Exception {
+        assertNull(check("*.example.net " + entry(ecKey) + "\n", "mail@relay.example.net", ecKey));
+    }
+
+    @Test
+    void unknownHostSaysWhatToAdd() throws Exception {
+        String why = check("elsewhere.example " + entry(ecKey) + "\n", "mail@relay.example.net:2222", ecKey);
+        assertTrue(why.contains("is unknown"), why);
+        assertTrue(why.contains(KeyUtils.getFingerPrint(ecKey)), why);
+        assertTrue(why.endsWith("[relay.example.net]:2222 " + entry(ecKey)), why);
+    }
+
+    @Test
+    void changedKeyIsRefusedLoudly() throws Exception {
+        String why = check("relay.example.net " + entry(otherEcKey) + "\n", "mail@relay.example.net", ecKey);
+        assertTrue(why.startsWith("HOST KEY OF RELAY relay.example.net HAS CHANGED"), why);
+        assertTrue(why.contains(KeyUtils.getFingerPrint(otherEcKey)), why);
+        assertTrue(why.contains(KeyUtils.getFingerPrint(ecKey)), why);
+    }
+
+    @Test
+    void anotherKeyTypeForTheHostIsNotAChangeButStillUnknown() throws Exception {
+        String why = check("relay.example.net " + entry(rsaKey) + "\n", "mail@relay.example.net", ecKey);
+        assertTrue(why.contains("is unknown"), why);
+        assertNull(check("relay.example.net " + entry(rsaKey) + "\nrelay.example.net " + entry(ecKey) + "\n",
+                "mail@relay.example.net", ecKey));
+    }
+
+    @Test
+    void revokedKey() throws Exception {
+        String why = check("@revoked * " + entry(ecKey) + "\nrelay.example.net " + entry(ecKey) + "\n",
+                "mail@relay.example.net", ecKey);
+        assertTrue(why.contains("@revoked"), why);
+    }
+
+    @Test
+    void missingFileFailsClosed() {
+        String why = new KnownHostsVerifier(dir.resolve("nope")).check(RelayAddress.parse("m@h.example"), ecKey);
+        assertTrue(why.contains("does not exist"), why);
+        assertTrue(why.contains("h.example " + entry(ecKey)), why);
+    }
+
+    @Test
+    void commentsAndBlankLines() throws Exception {
+        assertNull(check("# comment\n\nrelay.example.net " + entry(ecKey) + " comment words\n", "mail@relay.example.net", ecKey));
+    }
+}
