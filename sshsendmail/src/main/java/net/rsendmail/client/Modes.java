@@ -85,14 +85,8 @@ final class Modes {
     static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
         ClientLog.init(config.log(), verbose, err);
         MailQueue q = writableQueue(config);
-        Path lockPath = q.directory().resolve(QueueLocks.RUNNER);
-        try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = ch.lock(); // waits for a -q run to finish
-            try {
-                return new Daemon(config, q, Identity.domain(config.domain())).run();
-            } finally {
-                lock.release();
-            }
+        try {
+            return new Daemon(config, q, Identity.domain(config.domain())).run();
         } catch (IOException e) {
             throw new Refusal(SysExit.CANTCREAT, "4.3.0", "daemon: " + e.getMessage());
         }

@@ -51,6 +51,10 @@ public final class Daemon {
             System.err.println("4.3.0 another sshsendmail --daemon is already running on " + queue.directory());
             return 75;
         }
+        // then wait for a -q run that may be at work to finish, and keep its lock
+        FileChannel runnerFile = FileChannel.open(queue.directory().resolve(QueueLocks.RUNNER), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock runnerLock = runnerFile.lock();
         watch = FileSystems.getDefault().newWatchService();
         Path incoming = queue.directory().resolve("queue");
         incoming.register(watch, StandardWatchEventKinds.ENTRY_CREATE);  // a rename into it is ENTRY_CREATE too
@@ -107,6 +111,8 @@ public final class Daemon {
             }
         } finally {
             sender.close();
+            runnerLock.release();
+            runnerFile.close();
             lock.release();
             lockFile.close();
             LOG.info("daemon stopped");
