@@ -1,0 +1,171 @@
+package net.rsendmail.it.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real client-side Postfix (a private instance: own config, queue and data directories) whose
+ * default transport is a pipe(8) running {@code sshsendmail --mta=postfix -f ${sender} --
+ * ${recipient}}: mail submitted to it reaches the relay; with the relay down Postfix defers it
+ * (never bounces) and delivers it once the relay is back; a permanent refusal bounces. Needs root.
+ */
+class ClientPostfixIT {
+    World w;
+    Path pf;
+    Path conf;
+    Path queue;
+
+    @BeforeEach
+    void start() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "a private Postfix needs root");
+        w = new World();
+        pf = w.dir.resolve("postfix");
+        conf = Files.createDirectories(pf.resolve("conf"));
+        queue = Files.createDirectories(pf.resolve("queue"));
+        Path data = Files.createDirectories(pf.resolve("data"));
+        w.check("chown", "postfix", data.toString());
+        // pipe(8) never runs commands as root: the transport's user owns the key
+        w.check("chown", "nobody", w.clientKey.toString());
+        World.write(conf.resolve("main.cf"), String.join("\n",
+                "compatibility_level = 3.6",
+                "queue_directory = " + queue,
+                "data_directory = " + data,
+                "mail_owner = postfix",
+                "setgid_group = postdrop",
+                "inet_interfaces = loopback-only",
+                "inet_protocols = ipv4",
+                "myhostname = client.test",
+                "mydomain = client.test",
+                "myorigin = client.test",
+                "mydestination =",
+                "relayhost =",
+                "default_transport = sshsendmail",
+                "relay_transport = sshsendmail",
+                "local_transport = sshsendmail",
+                "sshsendmail_destination_recipient_limit = 50",
+                "maillog_file = " + pf.resolve("maillog"),
+                "maillog_file_prefixes = " + pf,
+                "smtputf8_enable = no",
+                "alias_maps =",
+                "alias_database =",
+                "queue_run_delay = 300s",
+                "minimal_backoff_time = 300s",
+                "") + "\n");
+        World.write(conf.resolve("master.cf"), String.join("\n",
+                "pickup    unix  n       -       n       60      1       pickup",
+                "cleanup   unix  n       -       n       -       0       cleanup",
+                "qmgr      unix  n       -       n       300     1       qmgr",
+                "rewrite   unix  -       -       n       -       -       trivial-rewrite",
+                "bounce    unix  -       -       n       -       0       bounce",
+                "defer     unix  -       -       n       -       0       bounce",
+                "trace     unix  -       -       n       -       0       bounce",
+                "verify    unix  -       -       n       -       1       verify",
+                "flush     unix  n       -       n       1000?   0       flush",
+                "proxymap  unix  -       -       n       -       -       proxymap",
+                "showq     unix  n       -       n       -       -       showq",
+                "error     unix  -       -       n       -       -       error",
+                "retry     unix  -       -       n       -       -       error",
+                "discard   unix  -       -       n       -       -       discard",
+                "anvil     unix  -       -       n       -       1       anvil",
+                "scache    unix  -       -       n       -       1       scache",
+                "postlog   unix-dgram n  -       n       -       1       postlogd",
+                "# the transport under test (README: Postfix pipe transport)",
+                "sshsendmail unix -     n       n       -       -       pipe",
+                "  user=nobody argv=" + w.sshsendmail() + " --mta=postfix -C " + w.clientConf
+                        + " -f ${sender} -- ${recipient}",
+                "") + "\n");
+        World.Result r = w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "start"), null, Map.of(),
+                Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), () -> r + "\n" + World.read(pf.resolve("maillog")));
+    }
+
+    @AfterEach
+    void stop() {
+        if (w != null) {
+            if (conf != null) {
+                w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "stop"), null, Map.of(), Duration.ofSeconds(60));
+            }
+            w.close();
+        }
+    }
+
+    World.Result submit(byte[] msg, String sender, String... rcpts) {
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/sendmail", "-C", conf.toString(), "-oi", "-f", sender, "--"));
+        cmd.addAll(List.of(rcpts));
+        return w.run(cmd, msg, Map.of(), Duration.ofSeconds(30));
+    }
+
+    List<Path> queued() {
+        List<Path> out = new ArrayList<>();
+        for (String sub : List.of("maildrop", "incoming", "active", "deferred", "hold")) {
+            Path d = queue.resolve(sub);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> s = Files.walk(d)) {
+                    s.filter(Files::isRegularFile).forEach(out::add);
+                } catch (IOException e) {
+                    // being changed by Postfix
+                }
+            }
+        }
+        return out;
+    }
+
+    String maillog() {
+        return World.read(pf.resolve("maillog"));
+    }
+
+    @Test
+    void mailReachesTheRelay() {
+        byte[] msg = World.message("alice@client.test", "bob@example.org", "through postfix");
+        World.Result r = submit(msg, "alice@client.test", "bob@example.org", "carol@example.net");
+        assertEquals(0, r.exit(), r::toString);
+        // Postfix groups recipients by domain: one pipe run per domain
+        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(60));
+        List<List<String>> argvs = calls.stream().map(World.Call::argv).toList();
+        assertTrue(argvs.contains(List.of("-oi", "-f", "alice@client.test", "--", "bob@example.org")), argvs.toString());
+        assertTrue(argvs.contains(List.of("-oi", "-f", "alice@client.test", "--", "carol@example.net")), argvs.toString());
+        String body = new String(msg, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(calls.get(0).text().endsWith(body.substring(body.indexOf("\n\n"))), calls.get(0).text());
+        World.await(() -> maillog().contains("status=sent"), Duration.ofSeconds(30), this::maillog);
+    }
+
+    @Test
+    void relayDownIsDeferredNotBouncedAndDeliveredWhenItIsBack() {
+        w.stopSshd();
+        World.Result r = submit(World.message("alice@client.test", "bob@example.org", "deferred"),
+                "alice@client.test", "bob@example.org");
+        assertEquals(0, r.exit(), r::toString);
+        World.await(() -> maillog().contains("status=deferred"), Duration.ofSeconds(60), this::maillog);
+        assertTrue(maillog().contains("4.4.1"), maillog());
+        assertTrue(!maillog().contains("status=bounced"), maillog());
+        assertEquals(1, queued().size(), queued().toString());
+        w.restartSshd();
+        w.run(List.of("/usr/sbin/postqueue", "-c", conf.toString(), "-f"), null, Map.of(), Duration.ofSeconds(30));
+        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(60));
+        assertEquals("bob@example.org", calls.get(0).argv().get(4));
+        World.await(() -> queued().isEmpty(), Duration.ofSeconds(30), () -> queued() + maillog());
+    }
+
+    @Test
+    void policyRefusalBounces() {
+        w.relayPolicy("recipients @client.test\n");
+        World.Result r = submit(World.message("alice@client.test", "bob@example.org", "refused"),
+                "alice@client.test", "bob@example.org");
+        assertEquals(0, r.exit(), r::toString);
+        World.await(() -> maillog().contains("status=bounced"), Duration.ofSeconds(60), this::maillog);
+        assertTrue(maillog().contains("5.7.1"), maillog());
+    }
+}
