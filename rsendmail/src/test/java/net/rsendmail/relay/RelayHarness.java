@@ -41,6 +41,10 @@ public final class RelayHarness {
                 + policies);
     }
 
+    public Path configPath() {
+        return config;
+    }
+
     public record Result(int exit, String out, String err) {
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.rsendmail.lmtp.Xtext;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.HeaderBlock;
 import net.rsendmail.mail.Mailbox;

@@ -167,15 +167,4 @@ class LmtpSessionTest {
         store.purgeIfDue(java.time.Instant.now().plus(java.time.Duration.ofDays(7)));
         assertTrue(Files.exists(dir.resolve("state/envid/p").resolve(EnvidStore.name("NEW"))), "kept at least 7 days");
     }
-
-    @Test
-    void xtext() {
-        assertEquals("a+b=c", Xtext.decode("a+2Bb+3Dc"));
-        assertEquals("a+2Bb+3Dc", Xtext.encode("a+b=c"));
-        assertEquals(null, Xtext.decode("a=b"));
-        assertEquals(null, Xtext.decode("a+2"));
-        assertEquals(null, Xtext.decode("a+2b"));
-        assertEquals(null, Xtext.decode("a b"));
-        assertEquals(null, Xtext.decode("\u00e9"));
-    }
 }
