@@ -1,5 +1,6 @@
 package net.rsendmail.relay;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,8 +20,10 @@ import net.rsendmail.relay.cli.Printable;
 import net.rsendmail.relay.cli.ShellWords;
 import net.rsendmail.relay.config.RelayConfig;
 import net.rsendmail.relay.config.RelayConfigReader;
+import net.rsendmail.relay.lmtp.LmtpSession;
 import net.rsendmail.relay.log.RequestLog;
 import net.rsendmail.relay.policy.Policy;
+import net.rsendmail.relay.policy.PolicyGate;
 import net.rsendmail.relay.policy.RateLimiter;
 import net.rsendmail.relay.spool.Spool;
 import net.rsendmail.relay.transport.SendmailTransport;
@@ -39,6 +42,8 @@ public final class Relay {
     private String sender;
     private List<String> recipients = List.of();
     private long size;
+    /** Set by modes that answer for themselves (--version, --lmtp): their exit code, no request log line. */
+    private int ownExit = -1;
 
     public Relay(PrintStream out, PrintStream err) {
         this.out = out;
@@ -49,6 +54,9 @@ public final class Relay {
     public int run(String[] argv, String sshOriginalCommand, InputStream in) {
         try {
             handle(argv, sshOriginalCommand, in);
+            if (ownExit >= 0) {
+                return ownExit;
+            }
             log(false, "sent");
             return SysExit.OK.code();
         } catch (Refusal r) {
@@ -86,9 +94,18 @@ public final class Relay {
             case VERSION:
                 out.println("rsendmail " + Version.get());
                 out.flush();
+                ownExit = 0;
                 return;
             case LMTP:
-                throw Refusal.usage("batch mode (--lmtp) is not available on this relay");
+                if (!policy.allowLmtp()) {
+                    throw Refusal.policy("batch mode (--lmtp) not allowed for this key");
+                }
+                try {
+                    ownExit = new LmtpSession(in, out, policy, config, LmtpSession.IDLE_TIMEOUT_MS).run();
+                } catch (IOException e) {
+                    ownExit = SysExit.TEMPFAIL.code(); // the channel broke; every reply not sent means "try again"
+                }
+                return;
             default:
                 break;
         }
@@ -98,9 +115,9 @@ public final class Relay {
             throw Refusal.policy("-t not allowed for this key");
         }
         if (sender != null) {
-            checkSender(policy, sender);
+            PolicyGate.checkSender(policy, sender);
         }
-        checkRecipients(policy, recipients);
+        PolicyGate.checkRecipients(policy, recipients);
         if (recipients.isEmpty() && !request.extractRecipients()) {
             throw Refusal.usage("no recipients");
         }
@@ -120,10 +137,10 @@ public final class Relay {
                 }
                 List<String> from = headerAddresses(headers, "From");
                 if (policy.headerFromMatch()) {
-                    checkHeaderFrom(policy, from);
+                    PolicyGate.checkHeaderFrom(policy, from);
                 }
                 if (sender == null) {
-                    sender = defaultSender(policy, from);
+                    sender = PolicyGate.defaultSender(policy, from);
                 }
             }
             if (policy.maxPerHour() > 0) {
@@ -150,30 +167,6 @@ public final class Relay {
         return words.subList(1, words.size());
     }
 
-    private static void checkSender(Policy policy, String sender) throws Refusal {
-        if (sender.isEmpty()) {
-            if (!policy.nullSender()) {
-                throw Refusal.policy("null sender not allowed for this key");
-            }
-            return;
-        }
-        if (!policy.senderAllowed(sender)) {
-            throw Refusal.policy("sender not allowed for this key: " + sender);
-        }
-    }
-
-    private static void checkRecipients(Policy policy, List<String> recipients) throws Refusal {
-        if (recipients.size() > policy.maxRecipients()) {
-            throw Refusal.tooManyRecipients("too many recipients: " + recipients.size() + ", at most "
-                    + policy.maxRecipients() + " for this key");
-        }
-        for (String r : recipients) {
-            if (!policy.recipientAllowed(r)) {
-                throw Refusal.policy("recipient not allowed for this key: " + r);
-            }
-        }
-    }
-
     /** -t: command-line recipients plus To, Cc and Bcc (RFC 5322 §3.6.3), without duplicates, in order. */
     private List<String> withHeaderRecipients(Policy policy, HeaderBlock headers) throws Refusal {
         Set<String> all = new LinkedHashSet<>(recipients);
@@ -188,7 +181,7 @@ public final class Relay {
             throw Refusal.data("no recipients in To, Cc or Bcc");
         }
         List<String> list = new ArrayList<>(all);
-        checkRecipients(policy, list);
+        PolicyGate.checkRecipients(policy, list);
         return List.copyOf(list);
     }
 
@@ -198,29 +191,6 @@ public final class Relay {
         } catch (AddressException e) {
             throw Refusal.data("unparsable header: " + e.getMessage());
         }
-    }
-
-    private static void checkHeaderFrom(Policy policy, List<String> from) throws Refusal {
-        if (from.isEmpty()) {
-            throw Refusal.policy("header From missing; this key must send with an allowed From");
-        }
-        for (String f : from) {
-            if (!policy.senderAllowed(f)) {
-                throw Refusal.policy("header From not allowed for this key: " + Printable.of(f));
-            }
-        }
-    }
-
-    /** No -f: the single From address, like a user expects; none and a sender list means refusal. */
-    private static String defaultSender(Policy policy, List<String> from) throws Refusal {
-        if (from.size() == 1 && Mailbox.isValid(from.get(0), false)) {
-            checkSender(policy, from.get(0));
-            return from.get(0);
-        }
-        if (!policy.senders().isEmpty()) {
-            throw Refusal.policy("no envelope sender (-f) and no single From address to take it from");
-        }
-        return null;
     }
 
     private void log(boolean failure, String outcome) {

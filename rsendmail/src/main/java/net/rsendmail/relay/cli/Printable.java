@@ -15,8 +15,11 @@ public final class Printable {
                 break;
             }
             char c = word.charAt(i);
-            if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+            if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
                 b.append(String.format("\\x%02x", (int) c));
+            } else if (c == 0x2028 || c == 0x2029 || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)) {
+                // Line separators and bidi controls could forge or hide text in a terminal or log.
+                b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);
             }

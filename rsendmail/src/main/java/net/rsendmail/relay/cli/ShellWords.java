@@ -9,14 +9,15 @@ import net.rsendmail.mail.Refusal;
  * (XCU §2.2: backslash, single and double quotes) and refuses every other piece of shell syntax
  * instead of interpreting it.
  *
- * <p>Refused anywhere, quoted or not: {@code ; | & $ ` < >}, newline, carriage return, NUL and
+ * <p>Refused anywhere, quoted or not: {@code ; | & $ `}, newline, carriage return, NUL and
  * other control characters (they either expand or start another command in a real shell, and no
- * honest client needs them). Refused unquoted: {@code ( ) * ? [ ] { } # ~}, which a shell would
- * treat as subshells, globs, comments or tilde expansion.
+ * honest client needs them). Refused unquoted: {@code < > ( ) * ? [ ] { } # ~}, which a shell
+ * would treat as redirections, subshells, globs, comments or tilde expansion; quoted, as in
+ * {@code -f '<>'} for the null sender, they are plain characters.
  */
 public final class ShellWords {
-    private static final String ALWAYS_REFUSED = ";|&$`<>";
-    private static final String UNQUOTED_REFUSED = "()*?[]{}#~";
+    private static final String ALWAYS_REFUSED = ";|&$`";
+    private static final String UNQUOTED_REFUSED = "<>()*?[]{}#~";
 
     private ShellWords() {
     }

@@ -10,6 +10,9 @@ import org.slf4j.Logger;
  * compile, which together cost a per-message JVM more time than the whole request.
  */
 public final class RequestLog {
+    private static Logger logger;
+    private static String loggerTarget;
+
     private RequestLog() {
     }
 
@@ -18,12 +21,20 @@ public final class RequestLog {
         if (target.equals("none")) {
             return;
         }
-        Logger log = logger(target);
+        Logger log = cached(target);
         if (failure) {
             log.warn(line);
         } else {
             log.info(line);
         }
+    }
+
+    private static synchronized Logger cached(String target) {
+        if (logger == null || !target.equals(loggerTarget)) {
+            logger = logger(target);
+            loggerTarget = target;
+        }
+        return logger;
     }
 
     static Logger logger(String target) {

@@ -1,0 +1,207 @@
+package net.rsendmail.lmtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The sending side of {@code rsendmail --lmtp}: LMTP (RFC 2033) over any pair of streams (an SSH
+ * exec channel in practice). MAIL, every RCPT and DATA go out in one write (PIPELINING, RFC 2920);
+ * the message is sent with CRLF line ends and dot-stuffing; the result is one reply per recipient.
+ */
+public final class LmtpClient {
+    private final InputStream in;
+    private final OutputStream out;
+    private final Set<String> capabilities = new HashSet<>();
+
+    public LmtpClient(InputStream in, OutputStream out) {
+        this.in = new BufferedInputStream(in, 16 * 1024);
+        this.out = new BufferedOutputStream(out, 64 * 1024);
+    }
+
+    /** Reads the 220 greeting and says LHLO; returns the capabilities (upper case keywords). */
+    public Set<String> start(String clientName) throws IOException {
+        Reply greeting = readReply();
+        if (greeting.code() != 220) {
+            throw new LmtpException("no LMTP greeting: " + greeting);
+        }
+        write("LHLO " + clientName + "\r\n");
+        out.flush();
+        List<String> lines = new ArrayList<>();
+        Reply r = readReply(lines);
+        if (r.code() != 250) {
+            throw new LmtpException("LHLO refused: " + r);
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            String l = lines.get(i).substring(4).toUpperCase(Locale.ROOT);
+            int sp = l.indexOf(' ');
+            capabilities.add(sp < 0 ? l : l.substring(0, sp));
+        }
+        return Set.copyOf(capabilities);
+    }
+
+    /**
+     * Sends one message; returns a reply for each recipient, in order. A refused MAIL or DATA
+     * stands for every recipient; the session stays usable for the next transaction.
+     */
+    public List<Reply> send(Transaction tx, InputStream message) throws IOException {
+        StringBuilder cmds = new StringBuilder(256);
+        cmds.append("MAIL FROM:<").append(tx.sender()).append('>');
+        if (capabilities.contains("SIZE")) {
+            cmds.append(" SIZE=").append(tx.size());
+        }
+        if (tx.envid() != null && capabilities.contains("DSN")) {
+            cmds.append(" ENVID=").append(Xtext.encode(tx.envid()));
+        }
+        boolean utf8 = !isAscii(tx.sender());
+        for (String r : tx.recipients()) {
+            utf8 |= !isAscii(r);
+        }
+        if (utf8) {
+            cmds.append(" SMTPUTF8");
+        }
+        if (capabilities.contains("8BITMIME")) {
+            cmds.append(" BODY=8BITMIME");
+        }
+        cmds.append("\r\n");
+        for (String r : tx.recipients()) {
+            cmds.append("RCPT TO:<").append(r).append(">\r\n");
+        }
+        cmds.append("DATA\r\n");
+        write(cmds.toString());
+        out.flush();
+
+        Reply mail = readReply();
+        List<Reply> rcpt = new ArrayList<>();
+        for (int i = 0; i < tx.recipients().size(); i++) {
+            rcpt.add(readReply());
+        }
+        Reply data = readReply();
+        if (data.code() != 354) {
+            // The server may still hold the transaction open (RFC 5321 §4.1.1.5): clear it.
+            reset();
+        }
+        if (!mail.positive()) {
+            return fill(tx.recipients().size(), mail);
+        }
+        if (data.code() != 354) {
+            // No recipient was accepted (each has its own refusal) or DATA itself was refused.
+            List<Reply> out = new ArrayList<>();
+            for (Reply r : rcpt) {
+                out.add(r.positive() ? data : r);
+            }
+            return out;
+        }
+        writeBody(message);
+        out.flush();
+        List<Reply> results = new ArrayList<>();
+        for (Reply r : rcpt) {
+            results.add(r.positive() ? readReply() : r);
+        }
+        return results;
+    }
+
+    /** RSET, e.g. after a local failure halfway through a transaction. */
+    public Reply reset() throws IOException {
+        write("RSET\r\n");
+        out.flush();
+        return readReply();
+    }
+
+    public void quit() throws IOException {
+        write("QUIT\r\n");
+        out.flush();
+        readReply();
+    }
+
+    /** CRLF line ends and dot-stuffing (RFC 5321 §4.5.2), then the terminating dot. */
+    private void writeBody(InputStream message) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        boolean lineStart = true;
+        int prev = -1;
+        int n;
+        while ((n = message.read(buf)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                int c = buf[i] & 0xff;
+                if (lineStart && c == '.') {
+                    out.write('.');
+                }
+                if (c == '\n' && prev != '\r') {
+                    out.write('\r');
+                }
+                out.write(c);
+                lineStart = c == '\n';
+                prev = c;
+            }
+        }
+        if (!lineStart) {
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static List<Reply> fill(int n, Reply r) {
+        List<Reply> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            l.add(r);
+        }
+        return l;
+    }
+
+    private void write(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply readReply() throws IOException {
+        return readReply(null);
+    }
+
+    /** Reads a possibly multi-line reply ({@code 250-…} continued, {@code 250 …} last). */
+    private Reply readReply(List<String> lines) throws IOException {
+        while (true) {
+            String line = readLine();
+            if (lines != null) {
+                lines.add(line);
+            }
+            if (line.length() >= 4 && line.charAt(3) == '-') {
+                continue;
+            }
+            return Reply.parse(line);
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (b.size() > 4096) {
+                throw new LmtpException("reply line too long");
+            }
+            b.write(c);
+        }
+        if (c < 0) {
+            throw new LmtpException("connection closed while waiting for a reply");
+        }
+        String s = b.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,80 @@
+package net.rsendmail.relay.lmtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The DATA section of an SMTP/LMTP transaction as a stream: removes dot-stuffing and ends at the
+ * line holding a single dot (RFC 5321 §4.5.2). Input that ends before that line is a lost
+ * connection, reported as an EOFException, so a cut message is never taken for a whole one.
+ */
+final class DataReader extends InputStream {
+    private final InputStream in;
+    private boolean lineStart = true;
+    private boolean ended;
+
+    DataReader(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (ended) {
+            return -1;
+        }
+        int c = next();
+        if (lineStart && c == '.') {
+            in.mark(2);
+            int c1 = in.read();
+            int c2 = in.read();
+            if (c1 == '\r' && c2 == '\n') {
+                ended = true;
+                return -1;
+            }
+            in.reset();
+            c = next(); // a leading dot is removed: ".." becomes "."
+        }
+        lineStart = c == '\n';
+        return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        int n = 0;
+        while (n < len) {
+            int c = read();
+            if (c < 0) {
+                return n == 0 ? -1 : n;
+            }
+            b[off + n++] = (byte) c;
+            if (c == '\n' && in.available() == 0) {
+                break; // do not block for more while a caller could use what it has
+            }
+        }
+        return n;
+    }
+
+    /** Reads and discards the rest, up to the terminating dot. */
+    void drain() throws IOException {
+        byte[] skip = new byte[8192];
+        while (read(skip, 0, skip.length) >= 0) {
+            // discard
+        }
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    private int next() throws IOException {
+        int c = in.read();
+        if (c < 0) {
+            throw new EOFException("connection closed before the end of DATA");
+        }
+        return c;
+    }
+}
