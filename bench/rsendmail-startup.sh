@@ -11,6 +11,8 @@
 #   java-nocds      the same lean flags, without the application archive (JDK archive only)
 #   java-plain+cds  default JVM flags (tiered JIT, G1) + the application archive
 #   java-plain      default JVM flags, no application archive
+#   java-xint+cds   interpreter only (-Xint) + the application archive: less CPU
+#                   at start-up, but no JIT for big messages or --lmtp batches
 #   python          /usr/bin/rsendmail (runs "sendmail" from PATH: the stub comes first)
 # All get SSH_ORIGINAL_COMMAND='rsendmail -f a@example.org -- b@example.org'
 # and the same message on stdin. The Java relay logs to a file in the scratch
@@ -62,19 +64,23 @@ export PATH="$tmp/bin:$PATH"
 
 # The class path exactly as the launcher builds it (the archive is tied to it).
 cp=
-for jar in $(LC_ALL=C; printf '%s\n' "$dist"/lib/*.jar); do cp=${cp:+$cp:}$jar; done
+saved_lc_all=${LC_ALL-}
+LC_ALL=C
+for jar in "$dist"/lib/*.jar; do cp=${cp:+$cp:}$jar; done
+LC_ALL=$saved_lc_all
 jsa=$dist/lib/rsendmail.jsa
 lean=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xshare:auto)
 quiet=(-Xlog:disable -Xlog:all=warning:stderr '-Xlog:cds*=off:stderr')
 main=net.rsendmail.relay.Main
 conf=(--config "$tmp/rsendmail.conf")
 
-names=(java java-nocds java-plain+cds java-plain)
+names=(java java-nocds java-plain+cds java-plain java-xint+cds)
 cmds=(
     "$(printf '%q ' "$dist/bin/rsendmail" "${conf[@]}")"
     "$(printf '%q ' "$java" "${lean[@]}" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
+    "$(printf '%q ' "$java" -Xint "${lean[@]:1}" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
 )
 if [ "$have_python" = yes ]; then
     names+=(python)
