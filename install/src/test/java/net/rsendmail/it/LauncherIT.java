@@ -92,9 +92,17 @@ class LauncherIT {
         assertEquals("CWD=/", out.get(main + 2 + args.length), "the caller's working directory: " + r);
         int cpIndex = out.indexOf("-cp");
         assertEquals(String.join(":", jars(copy)), out.get(cpIndex + 1), r::toString);
-        assertTrue(out.contains("-XX:TieredStopAtLevel=1"), r::toString);
+        assertTrue(out.contains("-Xint"), "one message per JVM: interpreted: " + r);
         assertTrue(out.contains("-Xlog:cds*=off:stderr"), r::toString);
         assertFalse(out.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), "no archive, no option: " + r);
+    }
+
+    @Test
+    void batchModeGetsTheCompiler() {
+        Proc.Result r = run(copy.resolve("bin/rsendmail"), work, Map.of("JAVA_HOME", fakeJavaHome.toString(),
+                "PATH", "/usr/bin:/bin", "SSH_ORIGINAL_COMMAND", "rsendmail --lmtp"), "--policy", "laptop");
+        List<String> out = List.of(r.out().split("\n"));
+        assertTrue(out.contains("-XX:TieredStopAtLevel=1") && !out.contains("-Xint"), r::toString);
     }
 
     @Test
