@@ -7,8 +7,10 @@
 #
 # Every round runs each variant once, in alternating order, so slow phases of
 # a busy machine hit all variants alike. Variants:
-#   java            install/target/dist/bin/rsendmail: lean JVM flags + application CDS archive
-#   java-nocds      the same lean flags, without the application archive (JDK archive only)
+#   java            install/target/dist/bin/rsendmail: its lean JVM flags (-Xint,
+#                   serial GC, no perf data) + the application CDS archive
+#   java-nocds      the launcher's flags without the application archive (JDK archive only)
+#   java-c1+cds     C1 JIT only (-XX:TieredStopAtLevel=1) instead of -Xint, + the archive
 #   java-plain+cds  default JVM flags (tiered JIT, G1) + the application archive
 #   java-plain      default JVM flags, no application archive
 #   python          /usr/bin/rsendmail (runs "sendmail" from PATH: the stub comes first)
@@ -62,17 +64,21 @@ export PATH="$tmp/bin:$PATH"
 
 # The class path exactly as the launcher builds it (the archive is tied to it).
 cp=
-for jar in $(LC_ALL=C; printf '%s\n' "$dist"/lib/*.jar); do cp=${cp:+$cp:}$jar; done
+saved_lc_all=${LC_ALL-}
+LC_ALL=C
+for jar in "$dist"/lib/*.jar; do cp=${cp:+$cp:}$jar; done
+LC_ALL=$saved_lc_all
 jsa=$dist/lib/rsendmail.jsa
-lean=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xshare:auto)
+lean=(-Xint -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xshare:auto)
 quiet=(-Xlog:disable -Xlog:all=warning:stderr '-Xlog:cds*=off:stderr')
 main=net.rsendmail.relay.Main
 conf=(--config "$tmp/rsendmail.conf")
 
-names=(java java-nocds java-plain+cds java-plain)
+names=(java java-nocds java-c1+cds java-plain+cds java-plain)
 cmds=(
     "$(printf '%q ' "$dist/bin/rsendmail" "${conf[@]}")"
     "$(printf '%q ' "$java" "${lean[@]}" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
+    "$(printf '%q ' "$java" -XX:TieredStopAtLevel=1 "${lean[@]:1}" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
 )

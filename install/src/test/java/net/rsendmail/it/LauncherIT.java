@@ -36,7 +36,8 @@ class LauncherIT {
         copyTree(Dist.home(), copy);
         fakeJavaHome = work.resolve("fake-jdk");
         Files2.writeExecutable(fakeJavaHome.resolve("bin/java"),
-                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n");
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n"
+                + "printf 'CWD=%s\\n' \"$(pwd -P)\"\n");
     }
 
     @AfterAll
@@ -88,11 +89,20 @@ class LauncherIT {
         assertTrue(main > 0, r::toString);
         assertEquals(Arrays.asList(args), out.subList(main + 1, main + 1 + args.length), r::toString);
         assertEquals("LC_ALL=C.UTF-8", out.get(main + 1 + args.length), r::toString);
+        assertEquals("CWD=/", out.get(main + 2 + args.length), "the caller's working directory: " + r);
         int cpIndex = out.indexOf("-cp");
         assertEquals(String.join(":", jars(copy)), out.get(cpIndex + 1), r::toString);
-        assertTrue(out.contains("-XX:TieredStopAtLevel=1"), r::toString);
+        assertTrue(out.contains("-Xint"), "one message per JVM: interpreted: " + r);
         assertTrue(out.contains("-Xlog:cds*=off:stderr"), r::toString);
         assertFalse(out.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), "no archive, no option: " + r);
+    }
+
+    @Test
+    void batchModeGetsTheCompiler() {
+        Proc.Result r = run(copy.resolve("bin/rsendmail"), work, Map.of("JAVA_HOME", fakeJavaHome.toString(),
+                "PATH", "/usr/bin:/bin", "SSH_ORIGINAL_COMMAND", "rsendmail --lmtp"), "--policy", "laptop");
+        List<String> out = List.of(r.out().split("\n"));
+        assertTrue(out.contains("-XX:TieredStopAtLevel=1") && !out.contains("-Xint"), r::toString);
     }
 
     @Test
@@ -121,6 +131,7 @@ class LauncherIT {
         List<String> out = List.of(r.out().split("\n"));
         assertTrue(out.contains("net.rsendmail.relay.Main"), r::toString);
         assertEquals(String.join(":", jars(copy)), out.get(out.indexOf("-cp") + 1), r::toString);
+        assertTrue(out.contains("CWD=" + Path.of("/tmp").toRealPath()), "the caller's working directory: " + r);
 
         // called by its bare name through PATH
         Proc.Result viaPath = Proc.run(List.of("/usr/bin/env", "-i",

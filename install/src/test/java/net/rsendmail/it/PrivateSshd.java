@@ -135,7 +135,12 @@ final class PrivateSshd implements AutoCloseable {
     Proc.Result ssh(ClientKey key, String remoteCommand, byte[] stdin, Duration timeout) {
         List<String> cmd = sshCommand(key);
         cmd.add(remoteCommand);
-        return Proc.run(cmd, stdin, timeout, Map.of(), dir);
+        Proc.Result r = Proc.run(cmd, stdin, timeout, Map.of(), dir);
+        if (r.exit() == 255) {
+            // ssh's own failure (connection, host key, authentication): never an answer of the far side
+            throw new AssertionError("ssh failed: " + r + "\n--- sshd log:\n" + log());
+        }
+        return r;
     }
 
     Proc.Result ssh(ClientKey key, String remoteCommand, byte[] stdin) {

@@ -198,4 +198,61 @@ class RelayDeliveryIT {
             assertFalse(d.originalText().split("\n\n", 2)[0].toLowerCase().contains("bcc:"), d::toString);
         }
     }
+
+    /** LF line ends as CRLF, for LMTP. */
+    static byte[] crlf(byte[] lf) {
+        return new String(lf, StandardCharsets.UTF_8).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void lmtpWithSwaksAsTheClient() {
+        byte[] message = Messages.plain("alice@example.org", "bob@example.org", "swaks lmtp");
+        // swaks ends the data with its own line end before the dot: the file leaves out the last one
+        String text = new String(message, StandardCharsets.UTF_8);
+        Path data = Files2.write(work.resolve("swaks-data.eml"), text.substring(0, text.length() - 1)).toAbsolutePath();
+        List<String> ssh = sshd.sshCommand(laptop);
+        ssh.add("rsendmail --lmtp");
+        String pipe = String.join(" ", ssh.stream().map(Files2::shQuote).toList());
+        Proc.Result r = Proc.run(List.of("/usr/bin/swaks", "--protocol", "LMTP", "--pipe", pipe,
+                "--helo", "laptop.example.org", "--from", "alice@example.org",
+                "--to", "bob@example.org,carol@example.net", "--data", data.toString()),
+                null, Duration.ofSeconds(60), java.util.Map.of(), work);
+        assertEquals(0, r.exit(), r::toString);
+        List<PrivatePostfix.Delivered> got = postfix.awaitMessages(2, Duration.ofSeconds(30));
+        assertEquals(List.of("bob@example.org", "carol@example.net"),
+                got.stream().map(PrivatePostfix.Delivered::deliveredTo).toList(), r::toString);
+        for (PrivatePostfix.Delivered d : got) {
+            assertEquals("<alice@example.org>", d.returnPath());
+            // swaks sends CRLF and dot-stuffs; Postfix's sendmail stores LF: the message is back as sent
+            assertArrayEquals(message, d.original(),
+                    () -> "not byte-identical:\n" + new String(d.raw(), StandardCharsets.UTF_8) + "\n" + r);
+        }
+    }
+
+    @Test
+    void lmtpRetryWithTheSameEnvidIsNotDeliveredTwice() {
+        byte[] message = Messages.plain("alice@example.org", "bob@example.org", "exactly once");
+        String envid = "q" + System.nanoTime();
+        String body = new String(crlf(message), StandardCharsets.UTF_8).replace("\r\n.", "\r\n..");
+        byte[] session = ("LHLO laptop.example.org\r\n"
+                + "MAIL FROM:<alice@example.org> ENVID=" + envid + "\r\n"
+                + "RCPT TO:<bob@example.org>\r\n"
+                + "DATA\r\n"
+                + body + ".\r\n"
+                + "QUIT\r\n").getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Proc.Result r = sshd.ssh(laptop, "rsendmail --lmtp", session);
+            assertEquals(0, r.exit(), r::toString);
+            List<String> replies = List.of(r.out().split("\r\n"));
+            assertTrue(replies.get(0).startsWith("220"), r::toString);
+            int data = replies.indexOf(replies.stream().filter(l -> l.startsWith("354")).findFirst().orElseThrow());
+            assertTrue(replies.get(data + 1).startsWith("250 2."), () -> "per-recipient reply after DATA: " + r);
+            assertTrue(replies.get(replies.size() - 1).startsWith("221"), r::toString);
+            List<PrivatePostfix.Delivered> got = attempt == 1
+                    ? postfix.awaitMessages(1, Duration.ofSeconds(30))
+                    : postfix.awaitIdle(Duration.ofSeconds(30));
+            assertEquals(1, got.size(), () -> "delivered after attempt: " + got);
+            assertArrayEquals(message, got.get(0).original());
+        }
+    }
 }
