@@ -361,10 +361,22 @@ public final class MailQueue {
                 continue;
             }
             try {
-                Fs.rename(held, queue.resolve(c.id().value()));
-                Files.deleteIfExists(queue.resolve(c.id().value()).resolve(ENV_TMP));
+                QueuedMessage m;
+                try {
+                    m = readEntry(c.id(), held);
+                } catch (Damaged d) {
+                    if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
+                        quarantine(held, "claimed", d.getMessage());
+                    }
+                    continue;
+                }
+                Files.deleteIfExists(held.resolve(ENV_TMP));
+                // nothing pending: the runner died between recording the last results and moving on
+                Path target = m.pendingRecipients().isEmpty() ? failed.resolve(c.id().value())
+                        : queue.resolve(c.id().value());
+                Fs.rename(held, target);
                 n++;
-                QueueLog.info("recovered claim {} ({})", name, dead ? "runner gone" : "claim too old");
+                QueueLog.info("recovered claim {} ({}) to {}", name, dead ? "runner gone" : "claim too old", target);
             } catch (NoSuchFileException e) {
                 // released or recovered by someone else meanwhile
             } catch (IOException e) {
@@ -374,6 +386,7 @@ public final class MailQueue {
         if (n > 0) {
             try {
                 Fs.fsyncDir(queue);
+                Fs.fsyncDir(failed);
                 Fs.fsyncDir(claimed);
             } catch (IOException e) {
                 throw Fs.fail("cannot recover claims", e, queue);
