@@ -39,7 +39,10 @@ public interface Claim extends AutoCloseable {
     /** Whole message back to the queue: attempts + 1, last status/error set, due at {@code nextAttempt}. */
     void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException;
 
-    /** Deletes the entry for good (e.g. after its bounce was queued). */
+    /**
+     * Deletes the entry for good (e.g. after its bounce was queued). Also allowed after
+     * {@link #delivered} or {@link #moveToFailed} put the entry into failed/.
+     */
     void remove() throws QueueException;
 
     /** Moves the entry to failed/, with {@code reason} as last error, out of the delivery loop. */

@@ -24,6 +24,8 @@ final class FileClaim implements Claim {
     private QueuedMessage message;
     private boolean ended;
     private boolean readable = true;
+    /** Ended in failed/: the body stays readable and {@link #remove()} may still delete it. */
+    private boolean inFailed;
 
     FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message) {
         this.q = q;
@@ -118,16 +120,19 @@ final class FileClaim implements Claim {
 
     @Override
     public void remove() throws QueueException {
-        open();
+        if (!inFailed) {
+            open();
+        }
         Path trash = q.tmp.resolve(MailQueue.tempName(id, MailQueue.TRASH));
         try {
             Fs.rename(dir, trash);
-            Fs.fsyncDir(q.claimed);
+            Fs.fsyncDir(dir.getParent());
         } catch (IOException e) {
             throw lost("cannot remove", e);
         }
         ended = true;
         readable = false;
+        inFailed = false;
         Fs.deleteTreeQuietly(trash);
     }
 
@@ -152,6 +157,7 @@ final class FileClaim implements Claim {
         }
         dir = target;
         ended = true;
+        inFailed = true;
     }
 
     @Override

@@ -223,6 +223,10 @@ class MailQueueTest {
         assertEquals(2, f.attempts());
         assertEquals(List.of(), q.due(later));
         assertTrue(Files.isDirectory(q.directory().resolve("failed").resolve(id.value())));
+        c.remove(); // once the bounce is queued
+        assertEquals(List.of(), q.list());
+        assertEquals(List.of(), names(q.directory().resolve("tmp")));
+        assertThrows(IllegalStateException.class, c::remove);
     }
 
     @Test
