@@ -234,7 +234,6 @@ public final class MailQueue {
         try {
             m = readEntry(id, held);
             Files.deleteIfExists(held.resolve(ENV_TMP)); // left by a runner that died mid-update
-            Files.deleteIfExists(held.resolve(DROP));    // left by a pickup that died after its commit
         } catch (Damaged d) {
             quarantine(held, "claimed", d.getMessage());
             return Optional.empty();
@@ -521,16 +520,20 @@ public final class MailQueue {
         return finishPickup(work, id);
     }
 
-    /** {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID. */
+    /**
+     * {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID.
+     * Order: msg and env durable, then drop deleted, then the commit rename. So a work directory
+     * with a drop is redone from the drop, and one without a drop but with a valid entry is
+     * committed as it is: either way the message is queued exactly once.
+     */
     private boolean finishPickup(Path work, QueueId id) throws QueueException {
         Path drop = work.resolve(DROP);
         try {
+            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
+                return finishCopiedPickup(work, id);
+            }
             Files.deleteIfExists(work.resolve(MSG));
             Files.deleteIfExists(work.resolve(ENV));
-            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
-                Fs.deleteTree(work);
-                return false;
-            }
             QueuedMessage m;
             try {
                 m = checkDrop(drop, id, work.resolve(MSG));
@@ -545,20 +548,39 @@ public final class MailQueue {
                 Fs.deleteTree(work);
                 return false;
             }
-            try {
-                commit(work, id);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                quarantine(drop, "maildrop." + id, "an entry with this id already exists");
-                Fs.deleteTree(work);
-                return false;
-            }
-            // The drop file came along inside the entry; it is consumed now.
-            Files.deleteIfExists(queue.resolve(id.value()).resolve(DROP));
-            QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
-            return true;
+            Fs.fsyncDir(work);
+            Files.delete(drop);
+            return commitPickup(work, id, m);
         } catch (IOException e) {
             throw Fs.fail("cannot pick up " + id, e, tmp);
         }
+    }
+
+    /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */
+    private boolean finishCopiedPickup(Path work, QueueId id) throws IOException {
+        if (namesChecked(work).isEmpty()) {
+            Fs.deleteTree(work); // died before it took a file
+            return false;
+        }
+        QueuedMessage m;
+        try {
+            m = readEntry(id, work);
+        } catch (Damaged d) {
+            quarantine(work, "tmp", "unfinished pickup without its drop file: " + d.getMessage());
+            return false;
+        }
+        return commitPickup(work, id, m);
+    }
+
+    private boolean commitPickup(Path work, QueueId id, QueuedMessage m) throws IOException {
+        try {
+            commit(work, id);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            quarantine(work, "maildrop." + id, "an entry with this id already exists");
+            return false;
+        }
+        QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
+        return true;
     }
 
     private boolean exists(QueueId id) throws IOException {

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kill -9 at random moments: a child JVM enqueueing, and separately one delivering. After each
+ * Kill -9 at random moments: a child JVM enqueueing, one delivering, one picking up. After each
  * kill, every acknowledged enqueue must be present and intact, nothing half-written may be
  * visible, and recovery must bring every claimed message back in a state the runner's log allows.
- * Trials per test: system property {@code queue.crash.trials} (default 200).
+ * Trials per test: system property {@code queue.crash.trials} (default 200; a quarter of that for pickup).
  */
 class CrashTest {
     static final int TRIALS = Integer.getInteger("queue.crash.trials", 200);
@@ -56,9 +56,13 @@ class CrashTest {
 
     /** Runs trials two at a time (waiting on JVM start-up dominates); fails with the first problems found. */
     void runTrials(String what, Trial t) throws Exception {
+        runTrials(what, TRIALS, t);
+    }
+
+    void runTrials(String what, int trials, Trial t) throws Exception {
         ExecutorService ex = Executors.newFixedThreadPool(PARALLEL);
         List<Future<String>> fs = new ArrayList<>();
-        for (int i = 0; i < TRIALS; i++) {
+        for (int i = 0; i < trials; i++) {
             int n = i;
             fs.add(ex.submit(() -> t.run(n)));
         }
@@ -72,7 +76,7 @@ class CrashTest {
                 failures.add(String.valueOf(e.getCause()));
             }
         }
-        System.out.println(what + ": " + TRIALS + " trials, kill landed: " + stats);
+        System.out.println(what + ": " + trials + " trials, kill landed: " + stats);
         assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())), failures.size() + " trials failed");
     }
 
@@ -143,6 +147,51 @@ class CrashTest {
         assertEquals(List.of(), MailQueueTest.names(dir.resolve("quarantine")));
         assertEquals(List.of(), MailQueueTest.names(dir.resolve("claimed")));
         return leftovers > 0 ? "mid-enqueue" : "between enqueues";
+    }
+
+    // ------------------------------------------------------------------ pickup
+
+    @Test
+    void killedWhilePickingUp() throws Exception {
+        int trials = Math.max(1, TRIALS / 4);
+        runTrials("pickup", trials, n -> {
+            long seed = 9000 + n;
+            Path dir = root.resolve("p" + n);
+            MailQueue q = MailQueue.open(dir);
+            Map<QueueId, Integer> dropped = new HashMap<>();
+            for (int j = 0; j < 10; j++) {
+                dropped.put(Maildrop.submit(q.maildrop(), new Envelope("s@x", List.of("m" + j + "@x")),
+                        TestSupport.in(TestSupport.body(seed, j, TestSupport.sizeOf(seed, j) / 4))), j);
+            }
+            Child c = new Child(TestSupport.child(PickupChild.class, dir.toString()), root.resolve("p" + n + ".err"));
+            c.awaitReady();
+            Thread.sleep(new Random(seed).nextInt(40));
+            List<String> out = c.kill();
+            try {
+                int leftover = MailQueueTest.names(dir.resolve("tmp")).size();
+                int inQueue = MailQueueTest.names(dir.resolve("queue")).size();
+                q.pickup(); // finishes what the dead one started
+                assertEquals(List.of(), MailQueueTest.names(dir.resolve("maildrop")));
+                assertEquals(List.of(), MailQueueTest.names(dir.resolve("tmp")));
+                assertEquals(List.of(), MailQueueTest.names(dir.resolve("quarantine")));
+                assertEquals(dropped.keySet().stream().map(QueueId::value).sorted().toList(),
+                        MailQueueTest.names(dir.resolve("queue")), "each drop queued exactly once");
+                for (Map.Entry<QueueId, Integer> e : dropped.entrySet()) {
+                    Path entry = dir.resolve("queue").resolve(e.getKey().value());
+                    QueuedMessage m = MailQueue.readEntry(e.getKey(), entry);
+                    assertEquals(List.of("m" + e.getValue() + "@x"), m.pendingRecipients());
+                    assertArrayEquals(TestSupport.body(seed, e.getValue(), TestSupport.sizeOf(seed, e.getValue()) / 4),
+                            Files.readAllBytes(entry.resolve("msg")));
+                    assertEquals(List.of("env", "msg"), MailQueueTest.names(entry));
+                }
+                TestSupport.deleteTree(dir);
+                return out.stream().anyMatch(l -> l.startsWith("END")) ? "after the pickup finished"
+                        : leftover > 0 ? "mid-pickup" : inQueue == 0 ? "before the first pickup" : "between pickups";
+            } catch (AssertionError | Exception e) {
+                keep = true;
+                throw new AssertionError("trial " + n + " (" + dir + "): " + e.getMessage() + "\n" + c.errors(), e);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ delivery
