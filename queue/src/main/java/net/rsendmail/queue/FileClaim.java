@@ -124,16 +124,21 @@ final class FileClaim implements Claim {
             open();
         }
         Path trash = q.tmp.resolve(MailQueue.tempName(id, MailQueue.TRASH));
+        MailQueue.ACTIVE.add(trash);
         try {
-            Fs.rename(dir, trash);
-            Fs.fsyncDir(dir.getParent());
-        } catch (IOException e) {
-            throw lost("cannot remove", e);
+            try {
+                Fs.rename(dir, trash);
+                Fs.fsyncDir(dir.getParent());
+            } catch (IOException e) {
+                throw lost("cannot remove", e);
+            }
+            ended = true;
+            readable = false;
+            inFailed = false;
+            Fs.deleteTreeQuietly(trash);
+        } finally {
+            MailQueue.ACTIVE.remove(trash);
         }
-        ended = true;
-        readable = false;
-        inFailed = false;
-        Fs.deleteTreeQuietly(trash);
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -47,6 +49,12 @@ public final class MailQueue {
     static final String TRASH = "trash";
     static final String PICKUP = "pickup";
     static final String TEMP = "tmp";
+
+    /**
+     * tmp/ entries this process is working on. Those of our own pid that are not in here were
+     * abandoned by a failed operation and can be cleared without waiting for the process to end.
+     */
+    static final Set<Path> ACTIVE = ConcurrentHashMap.newKeySet();
 
     /** Half-written maildrop files of a vanished writer are left alone this long (pid namespaces, hidepid). */
     static final Duration DROP_GRACE = Duration.ofSeconds(60);
@@ -135,6 +143,7 @@ public final class MailQueue {
         }
         QueueId id = QueueId.generate();
         Path work = tmp.resolve(tempName(id, NEW));
+        ACTIVE.add(work);
         try {
             Files.createDirectory(work);
             long size = Fs.writeStream(work.resolve(MSG), message);
@@ -148,6 +157,8 @@ public final class MailQueue {
         } catch (IOException e) {
             Fs.deleteTreeQuietly(work);
             throw Fs.fail("cannot queue message", e, dir);
+        } finally {
+            ACTIVE.remove(work);
         }
     }
 
@@ -399,6 +410,11 @@ public final class MailQueue {
         return n;
     }
 
+    /** True if nobody works on tmp/ entry {@code p} any more: its process is gone, or it is ours and idle. */
+    private static boolean abandoned(TempName t, Path p) {
+        return t.owner().equals(Owner.self()) ? !ACTIVE.contains(p) : !t.owner().isAlive();
+    }
+
     /** Deletes unfinished enqueues and removals of dead processes; quarantines foreign names. */
     private void cleanTmp() throws IOException {
         for (String name : namesChecked(tmp)) {
@@ -410,7 +426,7 @@ public final class MailQueue {
                 continue; // pickup() redoes these
             } else if (!t.kind().equals(NEW) && !t.kind().equals(TRASH)) {
                 quarantine(p, "tmp", "unknown kind of temp entry");
-            } else if (!t.owner().isAlive()) {
+            } else if (abandoned(t, p)) {
                 // an enqueue that never returned success, or a removal: not part of the queue
                 Fs.deleteTreeQuietly(p);
                 if (t.kind().equals(NEW)) {
@@ -441,16 +457,25 @@ public final class MailQueue {
         }
         for (String name : temps) {
             TempName t = TempName.parse(name);
-            if (t != null && t.kind().equals(PICKUP) && !t.owner().isAlive()) {
-                Path mine = tmp.resolve(tempName(t.id(), PICKUP));
-                try {
-                    Fs.rename(tmp.resolve(name), mine); // take it over; only one recoverer wins
-                } catch (IOException e) {
-                    continue;
+            Path p = tmp.resolve(name);
+            if (t == null || !t.kind().equals(PICKUP) || !abandoned(t, p)) {
+                continue;
+            }
+            Path mine = tmp.resolve(tempName(t.id(), PICKUP));
+            if (!ACTIVE.add(mine)) {
+                continue; // another thread of ours is on it
+            }
+            try {
+                if (!p.equals(mine)) {
+                    Fs.rename(p, mine); // take it over; only one recoverer wins
                 }
                 if (finishPickup(mine, t.id())) {
                     moved++;
                 }
+            } catch (IOException e) {
+                // gone meanwhile
+            } finally {
+                ACTIVE.remove(mine);
             }
         }
         List<String> names;
@@ -500,24 +525,31 @@ public final class MailQueue {
     private boolean pickupOne(String name) throws QueueException {
         QueueId id = new QueueId(name);
         Path work = tmp.resolve(tempName(id, PICKUP));
-        try {
-            Files.createDirectory(work);
-        } catch (FileAlreadyExistsException e) {
+        if (!ACTIVE.add(work)) {
             return false; // another thread of this process is on it
-        } catch (IOException e) {
-            throw Fs.fail("cannot pick up " + name, e, tmp);
         }
         try {
-            Fs.rename(maildrop.resolve(name), work.resolve(DROP));
-        } catch (NoSuchFileException e) {
-            Fs.deleteTreeQuietly(work); // another pickup took it
-            return false;
-        } catch (IOException e) {
-            Fs.deleteTreeQuietly(work);
-            QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
-            return false;
+            try {
+                Files.createDirectory(work);
+            } catch (FileAlreadyExistsException e) {
+                return false; // left by a failed pickup of ours: the next pickup() finishes it
+            } catch (IOException e) {
+                throw Fs.fail("cannot pick up " + name, e, tmp);
+            }
+            try {
+                Fs.rename(maildrop.resolve(name), work.resolve(DROP));
+            } catch (NoSuchFileException e) {
+                Fs.deleteTreeQuietly(work); // another pickup took it
+                return false;
+            } catch (IOException e) {
+                Fs.deleteTreeQuietly(work);
+                QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
+                return false;
+            }
+            return finishPickup(work, id);
+        } finally {
+            ACTIVE.remove(work);
         }
-        return finishPickup(work, id);
     }
 
     /**

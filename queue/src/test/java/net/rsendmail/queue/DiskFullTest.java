@@ -83,6 +83,11 @@ class DiskFullTest {
         assertNoSpace(big);
         assertClean(q, ok, bodies);
 
+        // a drop waiting for pickup while the disk fills
+        byte[] waiting = body(8, 8, 30_000);
+        QueueId waitingId = Maildrop.submit(q.maildrop(), env("a@x", "b@x"), in(waiting));
+        Files.move(q.maildrop().resolve(waitingId.value()), mnt.resolve("waiting"));
+
         // fill up with ever smaller messages, so the failure lands in the body, the envelope, the directory
         int failures = 0;
         for (int size : new int[] {40_000, 4_000, 100, 1}) {
@@ -105,6 +110,12 @@ class DiskFullTest {
         assertNoSpace(drop);
         assertClean(q, ok, bodies);
 
+        Files.move(mnt.resolve("waiting"), q.maildrop().resolve(waitingId.value()));
+        QueueException pickup = assertThrows(QueueException.class, q::pickup);
+        assertNoSpace(pickup);
+        assertEquals(ok.size(), q.list().size());
+        assertEquals(List.of(), MailQueueTest.names(q.maildrop()), "taken, kept privately in tmp/ for the next try");
+
         // free some space: usable again
         for (int i = 0; i < 10; i++) {
             q.claim(ok.remove(0)).orElseThrow().remove();
@@ -114,7 +125,9 @@ class DiskFullTest {
         ok.add(q.enqueue(env("a@x", "b@x"), in(b)));
         bodies.add(b);
         QueueId dropped = Maildrop.submit(q.maildrop(), env("a@x", "b@x"), in(body(7, 8, 3_000)));
-        assertEquals(1, q.pickup());
+        assertEquals(2, q.pickup(), "the new drop and the one that did not fit before");
+        ok.add(waitingId);
+        bodies.add(waiting);
         ok.add(dropped);
         bodies.add(body(7, 8, 3_000));
         assertClean(q, ok, bodies);
