@@ -102,6 +102,9 @@ public final class MailQueue {
     }
 
     private static void mkdir(Path p, int mode) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return; // the usual case: no exception on every start
+        }
         try {
             Files.createDirectory(p);
         } catch (FileAlreadyExistsException e) {
