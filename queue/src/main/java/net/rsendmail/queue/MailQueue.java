@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class MailQueue {
             return; // the usual case: no exception on every start
         }
         try {
-            Files.createDirectory(p);
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(p + " exists and is not a directory", e);
@@ -114,6 +115,7 @@ public final class MailQueue {
             return;
         }
         Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS); // exact mode, whatever the umask
+        Fs.fsyncDir(p.getParent()); // else a crash could lose the new directory with what is queued in it
     }
 
     public Path directory() {
