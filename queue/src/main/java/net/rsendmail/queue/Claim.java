@@ -36,10 +36,17 @@ public interface Claim extends AutoCloseable {
      */
     void delivered(Map<String, RecipientResult> results, Instant nextAttempt) throws QueueException;
 
-    /** Whole message back to the queue: attempts + 1, last status/error set, due at {@code nextAttempt}. */
+    /**
+     * Whole message back to the queue: attempts + 1, last status/error set, due at {@code nextAttempt}.
+     *
+     * @param enhancedStatus RFC 3463 code such as "4.4.1", or "" (else {@link IllegalArgumentException})
+     */
     void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException;
 
-    /** Deletes the entry for good (e.g. after its bounce was queued). */
+    /**
+     * Deletes the entry for good (e.g. after its bounce was queued). Also allowed after
+     * {@link #delivered} or {@link #moveToFailed} put the entry into failed/.
+     */
     void remove() throws QueueException;
 
     /** Moves the entry to failed/, with {@code reason} as last error, out of the delivery loop. */

@@ -24,6 +24,8 @@ final class FileClaim implements Claim {
     private QueuedMessage message;
     private boolean ended;
     private boolean readable = true;
+    /** Ended in failed/: the body stays readable and {@link #remove()} may still delete it. */
+    private boolean inFailed;
 
     FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message) {
         this.q = q;
@@ -118,17 +120,25 @@ final class FileClaim implements Claim {
 
     @Override
     public void remove() throws QueueException {
-        open();
-        Path trash = q.tmp.resolve(MailQueue.tempName(id, MailQueue.TRASH));
-        try {
-            Fs.rename(dir, trash);
-            Fs.fsyncDir(q.claimed);
-        } catch (IOException e) {
-            throw lost("cannot remove", e);
+        if (!inFailed) {
+            open();
         }
-        ended = true;
-        readable = false;
-        Fs.deleteTreeQuietly(trash);
+        Path trash = q.tmp.resolve(MailQueue.tempName(id, MailQueue.TRASH));
+        MailQueue.ACTIVE.add(trash);
+        try {
+            try {
+                Fs.rename(dir, trash);
+                Fs.fsyncDir(dir.getParent());
+            } catch (IOException e) {
+                throw lost("cannot remove", e);
+            }
+            ended = true;
+            readable = false;
+            inFailed = false;
+            Fs.deleteTreeQuietly(trash);
+        } finally {
+            MailQueue.ACTIVE.remove(trash);
+        }
     }
 
     @Override
@@ -152,6 +162,7 @@ final class FileClaim implements Claim {
         }
         dir = target;
         ended = true;
+        inFailed = true;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -47,6 +50,12 @@ public final class MailQueue {
     static final String TRASH = "trash";
     static final String PICKUP = "pickup";
     static final String TEMP = "tmp";
+
+    /**
+     * tmp/ entries this process is working on. Those of our own pid that are not in here were
+     * abandoned by a failed operation and can be cleared without waiting for the process to end.
+     */
+    static final Set<Path> ACTIVE = ConcurrentHashMap.newKeySet();
 
     /** Half-written maildrop files of a vanished writer are left alone this long (pid namespaces, hidepid). */
     static final Duration DROP_GRACE = Duration.ofSeconds(60);
@@ -94,8 +103,11 @@ public final class MailQueue {
     }
 
     private static void mkdir(Path p, int mode) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return; // the usual case: no exception on every start
+        }
         try {
-            Files.createDirectory(p);
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(p + " exists and is not a directory", e);
@@ -103,6 +115,7 @@ public final class MailQueue {
             return;
         }
         Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS); // exact mode, whatever the umask
+        Fs.fsyncDir(p.getParent()); // else a crash could lose the new directory with what is queued in it
     }
 
     public Path directory() {
@@ -135,6 +148,7 @@ public final class MailQueue {
         }
         QueueId id = QueueId.generate();
         Path work = tmp.resolve(tempName(id, NEW));
+        ACTIVE.add(work);
         try {
             Files.createDirectory(work);
             long size = Fs.writeStream(work.resolve(MSG), message);
@@ -148,6 +162,8 @@ public final class MailQueue {
         } catch (IOException e) {
             Fs.deleteTreeQuietly(work);
             throw Fs.fail("cannot queue message", e, dir);
+        } finally {
+            ACTIVE.remove(work);
         }
     }
 
@@ -234,7 +250,6 @@ public final class MailQueue {
         try {
             m = readEntry(id, held);
             Files.deleteIfExists(held.resolve(ENV_TMP)); // left by a runner that died mid-update
-            Files.deleteIfExists(held.resolve(DROP));    // left by a pickup that died after its commit
         } catch (Damaged d) {
             quarantine(held, "claimed", d.getMessage());
             return Optional.empty();
@@ -361,10 +376,22 @@ public final class MailQueue {
                 continue;
             }
             try {
-                Fs.rename(held, queue.resolve(c.id().value()));
-                Files.deleteIfExists(queue.resolve(c.id().value()).resolve(ENV_TMP));
+                QueuedMessage m;
+                try {
+                    m = readEntry(c.id(), held);
+                } catch (Damaged d) {
+                    if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
+                        quarantine(held, "claimed", d.getMessage());
+                    }
+                    continue;
+                }
+                Files.deleteIfExists(held.resolve(ENV_TMP));
+                // nothing pending: the runner died between recording the last results and moving on
+                Path target = m.pendingRecipients().isEmpty() ? failed.resolve(c.id().value())
+                        : queue.resolve(c.id().value());
+                Fs.rename(held, target);
                 n++;
-                QueueLog.info("recovered claim {} ({})", name, dead ? "runner gone" : "claim too old");
+                QueueLog.info("recovered claim {} ({}) to {}", name, dead ? "runner gone" : "claim too old", target);
             } catch (NoSuchFileException e) {
                 // released or recovered by someone else meanwhile
             } catch (IOException e) {
@@ -374,6 +401,7 @@ public final class MailQueue {
         if (n > 0) {
             try {
                 Fs.fsyncDir(queue);
+                Fs.fsyncDir(failed);
                 Fs.fsyncDir(claimed);
             } catch (IOException e) {
                 throw Fs.fail("cannot recover claims", e, queue);
@@ -387,6 +415,11 @@ public final class MailQueue {
         return n;
     }
 
+    /** True if nobody works on tmp/ entry {@code p} any more: its process is gone, or it is ours and idle. */
+    private static boolean abandoned(TempName t, Path p) {
+        return t.owner().equals(Owner.self()) ? !ACTIVE.contains(p) : !t.owner().isAlive();
+    }
+
     /** Deletes unfinished enqueues and removals of dead processes; quarantines foreign names. */
     private void cleanTmp() throws IOException {
         for (String name : namesChecked(tmp)) {
@@ -398,7 +431,7 @@ public final class MailQueue {
                 continue; // pickup() redoes these
             } else if (!t.kind().equals(NEW) && !t.kind().equals(TRASH)) {
                 quarantine(p, "tmp", "unknown kind of temp entry");
-            } else if (!t.owner().isAlive()) {
+            } else if (abandoned(t, p)) {
                 // an enqueue that never returned success, or a removal: not part of the queue
                 Fs.deleteTreeQuietly(p);
                 if (t.kind().equals(NEW)) {
@@ -429,16 +462,25 @@ public final class MailQueue {
         }
         for (String name : temps) {
             TempName t = TempName.parse(name);
-            if (t != null && t.kind().equals(PICKUP) && !t.owner().isAlive()) {
-                Path mine = tmp.resolve(tempName(t.id(), PICKUP));
-                try {
-                    Fs.rename(tmp.resolve(name), mine); // take it over; only one recoverer wins
-                } catch (IOException e) {
-                    continue;
+            Path p = tmp.resolve(name);
+            if (t == null || !t.kind().equals(PICKUP) || !abandoned(t, p)) {
+                continue;
+            }
+            Path mine = tmp.resolve(tempName(t.id(), PICKUP));
+            if (!ACTIVE.add(mine)) {
+                continue; // another thread of ours is on it
+            }
+            try {
+                if (!p.equals(mine)) {
+                    Fs.rename(p, mine); // take it over; only one recoverer wins
                 }
                 if (finishPickup(mine, t.id())) {
                     moved++;
                 }
+            } catch (IOException e) {
+                // gone meanwhile
+            } finally {
+                ACTIVE.remove(mine);
             }
         }
         List<String> names;
@@ -488,36 +530,47 @@ public final class MailQueue {
     private boolean pickupOne(String name) throws QueueException {
         QueueId id = new QueueId(name);
         Path work = tmp.resolve(tempName(id, PICKUP));
-        try {
-            Files.createDirectory(work);
-        } catch (FileAlreadyExistsException e) {
+        if (!ACTIVE.add(work)) {
             return false; // another thread of this process is on it
-        } catch (IOException e) {
-            throw Fs.fail("cannot pick up " + name, e, tmp);
         }
         try {
-            Fs.rename(maildrop.resolve(name), work.resolve(DROP));
-        } catch (NoSuchFileException e) {
-            Fs.deleteTreeQuietly(work); // another pickup took it
-            return false;
-        } catch (IOException e) {
-            Fs.deleteTreeQuietly(work);
-            QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
-            return false;
+            try {
+                Files.createDirectory(work);
+            } catch (FileAlreadyExistsException e) {
+                return false; // left by a failed pickup of ours: the next pickup() finishes it
+            } catch (IOException e) {
+                throw Fs.fail("cannot pick up " + name, e, tmp);
+            }
+            try {
+                Fs.rename(maildrop.resolve(name), work.resolve(DROP));
+            } catch (NoSuchFileException e) {
+                Fs.deleteTreeQuietly(work); // another pickup took it
+                return false;
+            } catch (IOException e) {
+                Fs.deleteTreeQuietly(work);
+                QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
+                return false;
+            }
+            return finishPickup(work, id);
+        } finally {
+            ACTIVE.remove(work);
         }
-        return finishPickup(work, id);
     }
 
-    /** {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID. */
+    /**
+     * {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID.
+     * Order: msg and env durable, then drop deleted, then the commit rename. So a work directory
+     * with a drop is redone from the drop, and one without a drop but with a valid entry is
+     * committed as it is: either way the message is queued exactly once.
+     */
     private boolean finishPickup(Path work, QueueId id) throws QueueException {
         Path drop = work.resolve(DROP);
         try {
+            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
+                return finishCopiedPickup(work, id);
+            }
             Files.deleteIfExists(work.resolve(MSG));
             Files.deleteIfExists(work.resolve(ENV));
-            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
-                Fs.deleteTree(work);
-                return false;
-            }
             QueuedMessage m;
             try {
                 m = checkDrop(drop, id, work.resolve(MSG));
@@ -532,20 +585,39 @@ public final class MailQueue {
                 Fs.deleteTree(work);
                 return false;
             }
-            try {
-                commit(work, id);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                quarantine(drop, "maildrop." + id, "an entry with this id already exists");
-                Fs.deleteTree(work);
-                return false;
-            }
-            // The drop file came along inside the entry; it is consumed now.
-            Files.deleteIfExists(queue.resolve(id.value()).resolve(DROP));
-            QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
-            return true;
+            Fs.fsyncDir(work);
+            Files.delete(drop);
+            return commitPickup(work, id, m);
         } catch (IOException e) {
             throw Fs.fail("cannot pick up " + id, e, tmp);
         }
+    }
+
+    /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */
+    private boolean finishCopiedPickup(Path work, QueueId id) throws IOException {
+        if (namesChecked(work).isEmpty()) {
+            Fs.deleteTree(work); // died before it took a file
+            return false;
+        }
+        QueuedMessage m;
+        try {
+            m = readEntry(id, work);
+        } catch (Damaged d) {
+            quarantine(work, "tmp", "unfinished pickup without its drop file: " + d.getMessage());
+            return false;
+        }
+        return commitPickup(work, id, m);
+    }
+
+    private boolean commitPickup(Path work, QueueId id, QueuedMessage m) throws IOException {
+        try {
+            commit(work, id);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            quarantine(work, "maildrop." + id, "an entry with this id already exists");
+            return false;
+        }
+        QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
+        return true;
     }
 
     private boolean exists(QueueId id) throws IOException {

@@ -223,6 +223,10 @@ class MailQueueTest {
         assertEquals(2, f.attempts());
         assertEquals(List.of(), q.due(later));
         assertTrue(Files.isDirectory(q.directory().resolve("failed").resolve(id.value())));
+        c.remove(); // once the bounce is queued
+        assertEquals(List.of(), q.list());
+        assertEquals(List.of(), names(q.directory().resolve("tmp")));
+        assertThrows(IllegalStateException.class, c::remove);
     }
 
     @Test
@@ -358,9 +362,11 @@ class MailQueueTest {
     void recoveryClearsWhatDeadWritersLeftInTmp() throws Exception {
         Path tmp = q.directory().resolve("tmp");
         String dead = QueueId.generate() + "." + deadOwner().token() + ".new";
-        String live = QueueId.generate() + "." + Owner.self().token() + ".new";
+        String initStat = Files.readString(Path.of("/proc/1/stat"));
+        String live = QueueId.generate() + ".1." + initStat.substring(initStat.lastIndexOf(')') + 2).split(" ")[19] + ".new";
+        String ownIdle = QueueId.generate() + "." + Owner.self().token() + ".new"; // left by a failed enqueue of ours
         String trash = QueueId.generate() + "." + deadOwner().token() + ".trash";
-        for (String n : List.of(dead, live, trash)) {
+        for (String n : List.of(dead, live, trash, ownIdle)) {
             Files.createDirectory(tmp.resolve(n));
             Files.writeString(tmp.resolve(n).resolve("msg"), "partial");
         }

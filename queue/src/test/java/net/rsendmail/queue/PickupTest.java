@@ -193,16 +193,24 @@ class PickupTest {
     }
 
     @Test
-    void aDropLeftInsideACommittedEntryIsCleanedUp() throws Exception {
+    void aPickupKilledAfterDeletingTheDropIsCommittedAsItIs() throws Exception {
         QueueId id = Maildrop.submit(drop, env("s@x", "a@x"), in(body(2, 2, 5000)));
-        Files.copy(drop.resolve(id.value()), root.resolve("copy"));
         assertEquals(1, q.pickup());
-        Path entry = q.directory().resolve("queue").resolve(id.value());
-        Files.copy(root.resolve("copy"), entry.resolve("drop")); // as if killed between commit and unlink
+        // put the finished copy back into a dead pickup's work dir, as if killed just before the commit
+        Path work = q.directory().resolve("tmp").resolve(id + "." + MailQueueTest.deadOwner().token() + ".pickup");
+        Files.move(q.directory().resolve("queue").resolve(id.value()), work);
+        // and a half-copied one without its drop file, which cannot happen: kept in quarantine, not lost
+        QueueId odd = QueueId.generate();
+        Path oddWork = q.directory().resolve("tmp").resolve(odd + "." + MailQueueTest.deadOwner().token() + ".pickup");
+        Files.createDirectory(oddWork);
+        Files.writeString(oddWork.resolve("msg"), "partial");
+        assertEquals(1, q.pickup());
+        assertNothingLeft();
         try (Claim c = q.claim(id).orElseThrow()) {
             assertArrayEquals(body(2, 2, 5000), readBody(c));
         }
-        assertEquals(List.of("env", "msg"), MailQueueTest.names(entry));
+        assertEquals(1, quarantineReasons().size());
+        assertTrue(quarantineReasons().get(0).contains("unfinished pickup without its drop file"));
     }
 
     @Test

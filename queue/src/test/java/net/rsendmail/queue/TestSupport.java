@@ -36,14 +36,22 @@ final class TestSupport {
         }
     }
 
-    /**
-     * Message {@code i} of stream {@code seed}: a header naming both, then pseudo-random bytes
-     * (all 256 values, so CR, LF, NUL and 8-bit data are covered).
-     */
+    /** 4 MiB of fixed pseudo-random bytes (all 256 values, so CR, LF, NUL and 8-bit data occur). */
+    private static final class Pool {
+        static final byte[] BYTES = new byte[4 << 20];
+
+        static {
+            new Random(42).nextBytes(BYTES);
+        }
+    }
+
+    /** Message {@code i} of stream {@code seed}: a header naming both, then a slice of the pool. */
     static byte[] body(long seed, int i, int size) {
         byte[] head = ("X-Test: " + seed + " " + i + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] b = new byte[Math.max(size, head.length)];
-        new Random(seed * 1_000_003L + i).nextBytes(b);
+        int room = Pool.BYTES.length - b.length;
+        int off = (int) Math.floorMod(seed * 7919L + i * 104729L, (long) room);
+        System.arraycopy(Pool.BYTES, off, b, 0, b.length);
         System.arraycopy(head, 0, b, 0, head.length);
         return b;
     }
