@@ -102,6 +102,8 @@ public final class Daemon {
                             - (System.nanoTime() - sender.lastUse()) / 1_000_000;
                     if (idleLeft <= 0) {
                         sender.close(); // no work: close the connection and stop the SSH client
+                        // give the heap back (with -XX:MaxHeapFreeRatio a full GC shrinks it): idle memory
+                        System.gc();
                         LOG.debug("idle: SSH connection closed");
                     } else {
                         waitMs = Math.min(waitMs, idleLeft);

@@ -81,9 +81,18 @@ public final class Standalone {
             return;
         }
         try {
+            // The runner must outlive us in its own session, and our direct child must exit at
+            // once: while Java's process reaper thread waits in waitpid(2), JVM exit waits for it
+            // (up to 300 ms). "setsid -f" (or sh with "&") forks the runner off and returns.
             List<String> cmd = new ArrayList<>();
             if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
                 cmd.add("/usr/bin/setsid");
+                cmd.add("-f");
+            } else {
+                cmd.add("/bin/sh");
+                cmd.add("-c");
+                cmd.add("\"$@\" </dev/null >/dev/null 2>&1 &");
+                cmd.add("sh");
             }
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-XX:+UseSerialGC");
@@ -102,7 +111,9 @@ public final class Standalone {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.start();
+            pb.start().waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // queued; the next runner delivers it
         }
