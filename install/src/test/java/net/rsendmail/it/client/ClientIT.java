@@ -300,7 +300,7 @@ class ClientIT {
         w.sshsendmail(null, "-q");
         w.stubExit(0);
         w.clearCalls();
-        World.sleep(1500);
+        World.sleep(3000); // the DSN, deferred by the same run, is due again (retry 1s, capped at its lifetime + 1s)
         World.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
         List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
