@@ -134,7 +134,7 @@ def med(name):
     return f"median {statistics.median(v):7.1f} ms  (min {min(v):6.1f}, max {max(v):7.1f}, n={len(v)})"
 print(f"daemon idle RSS        {rss / 1024:6.1f} MiB")
 print(f"daemon: exit→hand-over {med('lat-daemon')}")
-print(f"daemon: start→hand-over{med('lat-total')}")
+print(f"daemon: start→hand-over {med('lat-total')}")
 print(f"ssh + python rsendmail {med('lat-python')}")
 print(f"ssh + java rsendmail   {med('lat-java')}")
 PY
