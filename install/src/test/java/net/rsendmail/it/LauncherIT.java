@@ -80,6 +80,7 @@ class LauncherIT {
     @Test
     void findsJavaThroughJavaHomeAndPassesArgumentsThrough() throws IOException {
         Files.deleteIfExists(copy.resolve("lib/rsendmail.jsa"));
+        Files.deleteIfExists(copy.resolve("lib/rsendmail.jsa.id"));
         String[] args = {"--config", "/etc/x y.conf", "--policy", "laptop", "", "*", "a'b\"c", "-f", "$(id)"};
         Proc.Result r = run(copy.resolve("bin/rsendmail"), Path.of("/"),
                 Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"), args);
@@ -106,15 +107,31 @@ class LauncherIT {
     }
 
     @Test
-    void usesTheArchiveWhenPresent() throws IOException {
+    void usesTheArchiveOnlyWhenItFitsThisDirectoryAndThisJava() throws IOException {
         Path jsa = copy.resolve("lib/rsendmail.jsa");
+        Path id = copy.resolve("lib/rsendmail.jsa.id");
+        Path fakeJava = fakeJavaHome.resolve("bin/java");
+        Map<String, String> env = Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin");
         Files.writeString(jsa, "not really an archive");
         try {
-            Proc.Result r = run(copy.resolve("bin/rsendmail"), work,
-                    Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"));
-            assertTrue(List.of(r.out().split("\n")).contains("-XX:SharedArchiveFile=" + jsa), r::toString);
+            Files.writeString(id, copy.toRealPath() + "\n" + fakeJava + "\n");
+            Files.setLastModifiedTime(id, Files.getLastModifiedTime(fakeJava));
+            Proc.Result r = run(copy.resolve("bin/rsendmail"), work, env);
+            assertTrue(List.of(r.out().split("\n")).contains("-XX:SharedArchiveFile=" + copy.toRealPath().resolve("lib/rsendmail.jsa")), r::toString);
+
+            // another Java build (the java binary's mtime differs): left out
+            Files.setLastModifiedTime(id, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+            Proc.Result changed = run(copy.resolve("bin/rsendmail"), work, env);
+            assertFalse(changed.out().contains("-XX:SharedArchiveFile"), changed::toString);
+
+            // another directory (the tree was moved): left out
+            Files.writeString(id, "/elsewhere\n" + fakeJava + "\n");
+            Files.setLastModifiedTime(id, Files.getLastModifiedTime(fakeJava));
+            Proc.Result moved = run(copy.resolve("bin/rsendmail"), work, env);
+            assertFalse(moved.out().contains("-XX:SharedArchiveFile"), moved::toString);
         } finally {
-            Files.delete(jsa);
+            Files.deleteIfExists(jsa);
+            Files.deleteIfExists(id);
         }
     }
 
