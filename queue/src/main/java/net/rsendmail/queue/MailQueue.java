@@ -1,0 +1,794 @@
+package net.rsendmail.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One queue directory tree (layout and rules in README.md):
+ * <pre>
+ *   DIR/            0711  traversable, so other users can reach maildrop/
+ *     tmp/          0700  entries being written, taken apart, or picked up; never part of the queue
+ *     queue/ID/     0700  committed entries waiting for delivery: "msg" (raw message) and "env"
+ *     claimed/ID.PID.START.SINCE/   entries held by a delivery runner
+ *     failed/ID/    entries given up on
+ *     quarantine/   damaged or foreign things, with a ".reason" file each
+ *     maildrop/     3733  write-only drop box for other local users (like Postfix's maildrop)
+ * </pre>
+ * An entry is a directory, so one rename(2) moves body and envelope together: enqueue, claim,
+ * release, fail and remove are each a single atomic rename. Thread-safe; many processes may
+ * use the same tree at once.
+ */
+public final class MailQueue {
+    static final String ENV = "env";
+    static final String MSG = "msg";
+    static final String ENV_TMP = "env.tmp";
+    static final String DROP = "drop";
+    static final String NEW = "new";
+    static final String TRASH = "trash";
+    static final String PICKUP = "pickup";
+    static final String TEMP = "tmp";
+
+    /**
+     * tmp/ entries this process is working on. Those of our own pid that are not in here were
+     * abandoned by a failed operation and can be cleared without waiting for the process to end.
+     */
+    static final Set<Path> ACTIVE = ConcurrentHashMap.newKeySet();
+
+    /** Half-written maildrop files of a vanished writer are left alone this long (pid namespaces, hidepid). */
+    static final Duration DROP_GRACE = Duration.ofSeconds(60);
+
+    private final Path dir;
+    final Path tmp;
+    final Path queue;
+    final Path claimed;
+    final Path failed;
+    final Path quarantine;
+    private final Path maildrop;
+
+    private MailQueue(Path dir) {
+        this.dir = dir;
+        this.tmp = dir.resolve("tmp");
+        this.queue = dir.resolve("queue");
+        this.claimed = dir.resolve("claimed");
+        this.failed = dir.resolve("failed");
+        this.quarantine = dir.resolve("quarantine");
+        this.maildrop = dir.resolve("maildrop");
+    }
+
+    /**
+     * Opens the queue at {@code dir}, creating missing parts: private directories 0700, the top
+     * 0711, the maildrop 3733 (sticky and world-writable like Postfix's maildrop, plus setgid so
+     * that drop files get the queue's group and a non-root owner can read them). Existing
+     * directories keep their modes. Does not need write access (for listing).
+     */
+    public static MailQueue open(Path dir) throws QueueException {
+        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize());
+        try {
+            Path parent = q.dir.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                Files.createDirectories(parent);
+            }
+            mkdir(q.dir, 0711);
+            for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
+                mkdir(p, 0700);
+            }
+            mkdir(q.maildrop, 03733);
+        } catch (IOException e) {
+            throw Fs.fail("cannot open queue " + q.dir, e, q.dir);
+        }
+        return q;
+    }
+
+    private static void mkdir(Path p, int mode) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return; // the usual case: no exception on every start
+        }
+        try {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(p + " exists and is not a directory", e);
+            }
+            return;
+        }
+        Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS); // exact mode, whatever the umask
+        Fs.fsyncDir(p.getParent()); // else a crash could lose the new directory with what is queued in it
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Path maildrop() {
+        return maildrop;
+    }
+
+    /** True if this process can enqueue directly; otherwise it should use {@link Maildrop#submit}. */
+    public boolean isWritable() {
+        return Files.isWritable(tmp) && Files.isWritable(queue);
+    }
+
+    // ---------------------------------------------------------------- enqueue
+
+    /**
+     * Queues a message. Returns only once body and envelope are on disk and the entry is visible
+     * (write to tmp/, fsync files, fsync the entry directory, rename into queue/, fsync queue/).
+     * On failure nothing is visible in the queue and the exception says why (see
+     * {@link QueueException#exitCode()}).
+     *
+     * @throws IllegalArgumentException if the envelope has no recipient
+     */
+    public QueueId enqueue(Envelope envelope, InputStream message) throws QueueException {
+        List<String> rcpts = List.copyOf(new LinkedHashSet<>(envelope.recipients()));
+        if (rcpts.isEmpty()) {
+            throw new IllegalArgumentException("no recipients");
+        }
+        QueueId id = QueueId.generate();
+        Path work = tmp.resolve(tempName(id, NEW));
+        ACTIVE.add(work);
+        try {
+            Files.createDirectory(work);
+            long size = Fs.writeStream(work.resolve(MSG), message);
+            int uid = (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Instant now = Instant.now();
+            QueuedMessage m = new QueuedMessage(id, envelope.sender(),
+                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", uid, now, size);
+            Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
+            commit(work, id);
+            return id;
+        } catch (IOException e) {
+            Fs.deleteTreeQuietly(work);
+            throw Fs.fail("cannot queue message", e, dir);
+        } finally {
+            ACTIVE.remove(work);
+        }
+    }
+
+    /** Makes a complete entry in tmp/ durable and visible under queue/ID. */
+    private void commit(Path work, QueueId id) throws IOException {
+        Fs.fsyncDir(work);
+        Path target = queue.resolve(id.value());
+        Fs.rename(work, target);
+        try {
+            Fs.fsyncDir(queue);
+        } catch (IOException e) {
+            // Not known to be durable: take it back rather than report failure for a visible entry.
+            try {
+                Fs.rename(target, work);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw e;
+        }
+    }
+
+    static String tempName(QueueId id, String kind) {
+        return id.value() + "." + Owner.self().token() + "." + kind;
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    /**
+     * Ids whose next attempt is due at {@code now} and that nobody has claimed, oldest first.
+     * Damaged or foreign entries found on the way are quarantined (and logged), not returned.
+     *
+     * @throws UncheckedIOException if queue/ itself cannot be read
+     */
+    public List<QueueId> due(Instant now) {
+        List<QueueId> out = new ArrayList<>();
+        List<QueueId> suspicious = new ArrayList<>();
+        for (String name : names(queue)) {
+            if (!QueueId.isValid(name)) {
+                quarantine(queue.resolve(name), "queue", "foreign file in queue/");
+                continue;
+            }
+            QueueId id = new QueueId(name);
+            try {
+                QueuedMessage m = readEntry(id, queue.resolve(name));
+                if (!m.nextAttempt().isAfter(now)) {
+                    out.add(id);
+                }
+            } catch (Damaged | IOException e) {
+                suspicious.add(id); // or just claimed by someone meanwhile
+            }
+        }
+        // Judge only what we hold: claim() re-reads the entry and quarantines it if really damaged.
+        for (QueueId id : suspicious) {
+            try {
+                claim(id).ifPresent(c -> {
+                    if (!c.message().nextAttempt().isAfter(now)) {
+                        out.add(id);
+                    }
+                    c.close();
+                });
+            } catch (QueueException e) {
+                QueueLog.warn("cannot check entry {}: {}", id, e.getMessage());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Takes {@code id} for delivery with one rename, queue/ID to claimed/ID.PID.START.SINCE.
+     * Empty if another runner has it, it is gone, or it is damaged (then it is quarantined).
+     */
+    public Optional<Claim> claim(QueueId id) throws QueueException {
+        Path src = queue.resolve(id.value());
+        Path held = claimed.resolve(claimName(id, System.currentTimeMillis()));
+        try {
+            Fs.rename(src, held);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw Fs.fail("cannot claim " + id, e, claimed);
+        }
+        QueuedMessage m;
+        try {
+            m = readEntry(id, held);
+            Files.deleteIfExists(held.resolve(ENV_TMP)); // left by a runner that died mid-update
+        } catch (Damaged d) {
+            quarantine(held, "claimed", d.getMessage());
+            return Optional.empty();
+        } catch (IOException e) {
+            try {
+                Fs.rename(held, src);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw Fs.fail("cannot read entry " + id, e, held);
+        }
+        FileClaim c = new FileClaim(this, id, held, m);
+        if (m.pendingRecipients().isEmpty()) {
+            // A runner died between recording the last result and moving the entry on: finish that.
+            if (m.failedRecipients().isEmpty()) {
+                c.remove();
+            } else {
+                c.finishFailed(m);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(c);
+    }
+
+    /** Reads and checks an entry directory: envelope parses, belongs to {@code id}, body has the recorded size. */
+    static QueuedMessage readEntry(QueueId id, Path entry) throws Damaged, IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new Damaged("entry vanished");
+        }
+        if (!a.isDirectory()) {
+            throw new Damaged("not a directory");
+        }
+        byte[] env;
+        try {
+            env = Fs.readSmall(entry.resolve(ENV), EnvelopeFile.MAX_SIZE);
+        } catch (NoSuchFileException e) {
+            throw new Damaged("envelope file missing");
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("larger than")) {
+                throw new Damaged("envelope file too large");
+            }
+            throw e;
+        }
+        if (env.length == 0) {
+            throw new Damaged("envelope file is empty");
+        }
+        QueuedMessage m = EnvelopeFile.parse(env);
+        if (!m.id().equals(id)) {
+            throw new Damaged("envelope belongs to " + m.id());
+        }
+        BasicFileAttributes b;
+        try {
+            b = Files.readAttributes(entry.resolve(MSG), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new Damaged("message body missing");
+        }
+        if (!b.isRegularFile()) {
+            throw new Damaged("message body is not a regular file");
+        }
+        if (b.size() != m.size()) {
+            throw new Damaged("message body is " + b.size() + " bytes, envelope says " + m.size());
+        }
+        return m;
+    }
+
+    static String claimName(QueueId id, long sinceMillis) {
+        return id.value() + "." + Owner.self().token() + "." + sinceMillis;
+    }
+
+    /** A claim directory name split into id, owner, since; null if it is not one. */
+    record ClaimName(QueueId id, Owner owner, long since) {
+        static ClaimName parse(String name) {
+            String[] f = name.split("\\.", -1);
+            if (f.length != 4 || !QueueId.isValid(f[0]) || !Owner.isDecimal(f[3])) {
+                return null;
+            }
+            Owner o = Owner.parse(f[1], f[2]);
+            return o == null ? null : new ClaimName(new QueueId(f[0]), o, Long.parseLong(f[3]));
+        }
+    }
+
+    /** A tmp/ name: ID.PID.START.KIND; null if it is not one. */
+    record TempName(QueueId id, Owner owner, String kind) {
+        static TempName parse(String name) {
+            String[] f = name.split("\\.", -1);
+            if (f.length != 4 || !QueueId.isValid(f[0])) {
+                return null;
+            }
+            Owner o = Owner.parse(f[1], f[2]);
+            return o == null ? null : new TempName(new QueueId(f[0]), o, f[3]);
+        }
+    }
+
+    /**
+     * Returns to the queue every claim whose runner is dead (pid gone, zombie, or pid reused by
+     * a process with another start time) or that was taken longer than {@code olderThan} ago;
+     * also clears what dead processes left in tmp/. A runner that outlives {@code olderThan}
+     * loses its claim (its later calls fail with CLAIM_LOST), and the message may be sent again,
+     * so make it much longer than any delivery takes.
+     *
+     * @return how many claims went back to the queue
+     */
+    public int recoverStaleClaims(Duration olderThan) throws QueueException {
+        long limit = System.currentTimeMillis() - olderThan.toMillis();
+        int n = 0;
+        List<String> names;
+        try {
+            names = namesChecked(claimed);
+        } catch (IOException e) {
+            throw Fs.fail("cannot read " + claimed, e, claimed);
+        }
+        for (String name : names) {
+            ClaimName c = ClaimName.parse(name);
+            Path held = claimed.resolve(name);
+            if (c == null) {
+                quarantine(held, "claimed", "foreign file in claimed/");
+                continue;
+            }
+            boolean dead = !c.owner().isAlive();
+            if (!dead && c.since() > limit) {
+                continue;
+            }
+            try {
+                QueuedMessage m;
+                try {
+                    m = readEntry(c.id(), held);
+                } catch (Damaged d) {
+                    if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
+                        quarantine(held, "claimed", d.getMessage());
+                    }
+                    continue;
+                }
+                Files.deleteIfExists(held.resolve(ENV_TMP));
+                // nothing pending: the runner died between recording the last results and moving on
+                Path target = m.pendingRecipients().isEmpty() ? failed.resolve(c.id().value())
+                        : queue.resolve(c.id().value());
+                Fs.rename(held, target);
+                n++;
+                QueueLog.info("recovered claim {} ({}) to {}", name, dead ? "runner gone" : "claim too old", target);
+            } catch (NoSuchFileException e) {
+                // released or recovered by someone else meanwhile
+            } catch (IOException e) {
+                throw Fs.fail("cannot recover claim " + name, e, claimed);
+            }
+        }
+        if (n > 0) {
+            try {
+                Fs.fsyncDir(queue);
+                Fs.fsyncDir(failed);
+                Fs.fsyncDir(claimed);
+            } catch (IOException e) {
+                throw Fs.fail("cannot recover claims", e, queue);
+            }
+        }
+        try {
+            cleanTmp();
+        } catch (IOException e) {
+            throw Fs.fail("cannot read " + tmp, e, tmp);
+        }
+        return n;
+    }
+
+    /** True if nobody works on tmp/ entry {@code p} any more: its process is gone, or it is ours and idle. */
+    private static boolean abandoned(TempName t, Path p) {
+        return t.owner().equals(Owner.self()) ? !ACTIVE.contains(p) : !t.owner().isAlive();
+    }
+
+    /** Deletes unfinished enqueues and removals of dead processes; quarantines foreign names. */
+    private void cleanTmp() throws IOException {
+        for (String name : namesChecked(tmp)) {
+            Path p = tmp.resolve(name);
+            TempName t = TempName.parse(name);
+            if (t == null) {
+                quarantine(p, "tmp", "foreign file in tmp/");
+            } else if (t.kind().equals(PICKUP)) {
+                continue; // pickup() redoes these
+            } else if (!t.kind().equals(NEW) && !t.kind().equals(TRASH)) {
+                quarantine(p, "tmp", "unknown kind of temp entry");
+            } else if (abandoned(t, p)) {
+                // an enqueue that never returned success, or a removal: not part of the queue
+                Fs.deleteTreeQuietly(p);
+                if (t.kind().equals(NEW)) {
+                    QueueLog.info("discarded unfinished enqueue {} of dead process {}", t.id(), t.owner().pid());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- maildrop pickup
+
+    /**
+     * Moves complete maildrop files into the queue (run by the queue's owner). Each file is
+     * renamed into a private tmp/ directory first, so its submitter can no longer touch it, then
+     * checked (regular file, one link, header parses, claimed uid = file owner, exact size),
+     * copied into a new entry that records the file owner's uid, and committed. Refused files go
+     * to quarantine/ with a log line. Also finishes pickups of a crashed run.
+     *
+     * @return how many messages entered the queue
+     */
+    public int pickup() throws QueueException {
+        int moved = 0;
+        List<String> temps;
+        try {
+            temps = namesChecked(tmp);
+        } catch (IOException e) {
+            throw Fs.fail("cannot read " + tmp, e, tmp);
+        }
+        for (String name : temps) {
+            TempName t = TempName.parse(name);
+            Path p = tmp.resolve(name);
+            if (t == null || !t.kind().equals(PICKUP) || !abandoned(t, p)) {
+                continue;
+            }
+            Path mine = tmp.resolve(tempName(t.id(), PICKUP));
+            if (!ACTIVE.add(mine)) {
+                continue; // another thread of ours is on it
+            }
+            try {
+                if (!p.equals(mine)) {
+                    Fs.rename(p, mine); // take it over; only one recoverer wins
+                }
+                if (finishPickup(mine, t.id())) {
+                    moved++;
+                }
+            } catch (IOException e) {
+                // gone meanwhile
+            } finally {
+                ACTIVE.remove(mine);
+            }
+        }
+        List<String> names;
+        try {
+            names = namesChecked(maildrop);
+        } catch (IOException e) {
+            throw Fs.fail("cannot read " + maildrop, e, maildrop);
+        }
+        long now = System.currentTimeMillis();
+        for (String name : names) {
+            Path p = maildrop.resolve(name);
+            if (QueueId.isValid(name)) {
+                if (pickupOne(name)) {
+                    moved++;
+                }
+                continue;
+            }
+            TempName t = TempName.parse(name);
+            if (t != null && t.kind().equals(TEMP)) {
+                if (!t.owner().isAlive() && olderThan(p, now - DROP_GRACE.toMillis())) {
+                    quarantineDrop(p, name, "half-written: its writer (pid " + t.owner().pid() + ") is gone");
+                }
+                continue;
+            }
+            quarantineDrop(p, name, "foreign file name in maildrop/");
+        }
+        return moved;
+    }
+
+    /** Number of complete files waiting in maildrop/ (for -bp); 0 if it cannot be read. */
+    public int maildropBacklog() {
+        try {
+            return (int) namesChecked(maildrop).stream().filter(QueueId::isValid).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean olderThan(Path p, long millis) {
+        try {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < millis;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean pickupOne(String name) throws QueueException {
+        QueueId id = new QueueId(name);
+        Path work = tmp.resolve(tempName(id, PICKUP));
+        if (!ACTIVE.add(work)) {
+            return false; // another thread of this process is on it
+        }
+        try {
+            try {
+                Files.createDirectory(work);
+            } catch (FileAlreadyExistsException e) {
+                return false; // left by a failed pickup of ours: the next pickup() finishes it
+            } catch (IOException e) {
+                throw Fs.fail("cannot pick up " + name, e, tmp);
+            }
+            try {
+                Fs.rename(maildrop.resolve(name), work.resolve(DROP));
+            } catch (NoSuchFileException e) {
+                Fs.deleteTreeQuietly(work); // another pickup took it
+                return false;
+            } catch (IOException e) {
+                Fs.deleteTreeQuietly(work);
+                QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
+                return false;
+            }
+            return finishPickup(work, id);
+        } finally {
+            ACTIVE.remove(work);
+        }
+    }
+
+    /**
+     * {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID.
+     * Order: msg and env durable, then drop deleted, then the commit rename. So a work directory
+     * with a drop is redone from the drop, and one without a drop but with a valid entry is
+     * committed as it is: either way the message is queued exactly once.
+     */
+    private boolean finishPickup(Path work, QueueId id) throws QueueException {
+        Path drop = work.resolve(DROP);
+        try {
+            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
+                return finishCopiedPickup(work, id);
+            }
+            Files.deleteIfExists(work.resolve(MSG));
+            Files.deleteIfExists(work.resolve(ENV));
+            QueuedMessage m;
+            try {
+                m = checkDrop(drop, id, work.resolve(MSG));
+            } catch (Damaged d) {
+                quarantine(drop, "maildrop." + id, d.getMessage());
+                Fs.deleteTree(work);
+                return false;
+            }
+            Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
+            if (exists(id)) {
+                quarantine(drop, "maildrop." + id, "an entry with this id already exists");
+                Fs.deleteTree(work);
+                return false;
+            }
+            Fs.fsyncDir(work);
+            Files.delete(drop);
+            return commitPickup(work, id, m);
+        } catch (IOException e) {
+            throw Fs.fail("cannot pick up " + id, e, tmp);
+        }
+    }
+
+    /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */
+    private boolean finishCopiedPickup(Path work, QueueId id) throws IOException {
+        if (namesChecked(work).isEmpty()) {
+            Fs.deleteTree(work); // died before it took a file
+            return false;
+        }
+        QueuedMessage m;
+        try {
+            m = readEntry(id, work);
+        } catch (Damaged d) {
+            quarantine(work, "tmp", "unfinished pickup without its drop file: " + d.getMessage());
+            return false;
+        }
+        return commitPickup(work, id, m);
+    }
+
+    private boolean commitPickup(Path work, QueueId id, QueuedMessage m) throws IOException {
+        try {
+            commit(work, id);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            quarantine(work, "maildrop." + id, "an entry with this id already exists");
+            return false;
+        }
+        QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
+        return true;
+    }
+
+    private boolean exists(QueueId id) throws IOException {
+        if (Files.exists(queue.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(failed.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        String prefix = id.value() + ".";
+        return namesChecked(claimed).stream().anyMatch(n -> n.startsWith(prefix));
+    }
+
+    /** Validates a drop file that only we can reach now, and copies its message to {@code msg}. */
+    private static QueuedMessage checkDrop(Path drop, QueueId id, Path msg) throws Damaged, IOException {
+        BasicFileAttributes a = Files.readAttributes(drop, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            throw new Damaged("symbolic link (not followed)");
+        }
+        if (!a.isRegularFile()) {
+            throw new Damaged("not a regular file");
+        }
+        Map<String, Object> u = Files.readAttributes(drop, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
+        int fileUid = (Integer) u.get("uid");
+        if ((Integer) u.get("nlink") != 1) {
+            throw new Damaged("has " + u.get("nlink") + " hard links");
+        }
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(drop, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Damaged("not readable by the queue owner (mode or group wrong)");
+        }
+        try (FileChannel in = opened) {
+            long fileSize = in.size();
+            byte[] buf = new byte[(int) Math.min(fileSize, DropFile.MAX_HEADER)];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            while (bb.hasRemaining() && in.read(bb) >= 0) {
+                // fill
+            }
+            DropFile.Header h = DropFile.parse(buf, bb.position());
+            if (!h.id().equals(id)) {
+                throw new Damaged("file name " + id + " but header id " + h.id());
+            }
+            if (h.uid() != fileUid) {
+                throw new Damaged("forged: header claims uid " + Integer.toUnsignedString(h.uid())
+                        + " but the file belongs to uid " + Integer.toUnsignedString(fileUid));
+            }
+            if (fileSize != h.length() + h.size()) {
+                throw new Damaged("incomplete: " + (fileSize - h.length()) + " message bytes, header says " + h.size());
+            }
+            long copied;
+            try (FileChannel out = FileChannel.open(msg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                copied = 0;
+                while (copied < h.size()) {
+                    long n = in.transferTo(h.length() + copied, h.size() - copied, out);
+                    if (n <= 0) {
+                        break;
+                    }
+                    copied += n;
+                }
+                out.force(true);
+            }
+            if (copied != h.size() || in.size() != fileSize) {
+                throw new Damaged("changed while being read");
+            }
+            Instant now = Instant.now();
+            Instant created = h.created().isAfter(now) ? now : h.created();
+            List<String> rcpts = List.copyOf(new LinkedHashSet<>(h.envelope().recipients()));
+            return new QueuedMessage(id, h.envelope().sender(),
+                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", fileUid, created, h.size());
+        }
+    }
+
+    private void quarantineDrop(Path p, String name, String reason) {
+        quarantine(p, "maildrop", reason);
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /** Every entry in queue/, claimed/ and failed/, oldest first (for {@code -bp}). Damaged ones are logged and skipped. */
+    public List<QueueEntry> list() throws QueueException {
+        List<QueueEntry> out = new ArrayList<>();
+        try {
+            for (String name : namesChecked(queue)) {
+                addEntry(out, name, queue.resolve(name), QueueEntry.Status.QUEUED, 0);
+            }
+            for (String name : namesChecked(claimed)) {
+                ClaimName c = ClaimName.parse(name);
+                if (c != null) {
+                    addEntry(out, c.id().value(), claimed.resolve(name), QueueEntry.Status.CLAIMED, c.owner().pid());
+                }
+            }
+            for (String name : namesChecked(failed)) {
+                addEntry(out, name, failed.resolve(name), QueueEntry.Status.FAILED, 0);
+            }
+        } catch (IOException e) {
+            throw Fs.fail("cannot list queue", e, dir);
+        }
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return out;
+    }
+
+    private static void addEntry(List<QueueEntry> out, String name, Path entry, QueueEntry.Status s, long pid) {
+        if (!QueueId.isValid(name)) {
+            return;
+        }
+        try {
+            QueuedMessage m = readEntry(new QueueId(name), entry);
+            out.add(QueueEntry.of(m, s, pid));
+        } catch (Damaged e) {
+            if (!e.getMessage().equals("entry vanished")) {
+                QueueLog.warn("damaged entry {}: {}", entry, e.getMessage());
+            }
+        } catch (IOException e) {
+            // moved by a runner while we looked: fine for a listing
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Moves {@code p} (file, directory or symlink; never followed) to quarantine/ and logs why.
+     * Never throws: a runner must survive anything it finds.
+     */
+    boolean quarantine(Path p, String origin, String reason) {
+        String name = p.getFileName().toString();
+        if (name.length() > 80) {
+            name = name.substring(0, 80);
+        }
+        String base = origin + "." + name + "." + System.currentTimeMillis() + "."
+                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 25), 36);
+        Path dst = quarantine.resolve(base);
+        try {
+            Fs.rename(p, dst);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            QueueLog.warn("cannot quarantine {} ({}): {}", p, reason, e.toString());
+            return false;
+        }
+        try {
+            Fs.writeNew(quarantine.resolve(base + ".reason"),
+                    (p + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));
+            Fs.fsyncDir(quarantine);
+        } catch (IOException e) {
+            // the log line below still says it
+        }
+        QueueLog.warn("quarantined {} as {}: {}", p, dst, reason);
+        return true;
+    }
+
+    /** Directory entries; unchecked failure for the methods that cannot throw QueueException. */
+    private static List<String> names(Path d) {
+        try {
+            return namesChecked(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + d, e);
+        }
+    }
+
+    private static List<String> namesChecked(Path d) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "MailQueue[" + dir + "]";
+    }
+}
