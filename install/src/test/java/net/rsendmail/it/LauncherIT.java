@@ -37,7 +37,8 @@ class LauncherIT {
         fakeJavaHome = work.resolve("fake-jdk");
         Files2.writeExecutable(fakeJavaHome.resolve("bin/java"),
                 "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n"
-                + "printf 'CWD=%s\\n' \"$(pwd -P)\"\n");
+                + "printf 'CWD=%s\\n' \"$(pwd -P)\"\n"
+                + "printf 'JVMENV=%s\\n' \"${JAVA_TOOL_OPTIONS-}${_JAVA_OPTIONS-}${JDK_JAVA_OPTIONS-}${CLASSPATH-}\"\n");
     }
 
     @AfterAll
@@ -96,6 +97,16 @@ class LauncherIT {
         assertTrue(out.contains("-Xint"), "one message per JVM: interpreted: " + r);
         assertTrue(out.contains("-Xlog:cds*=off:stderr"), r::toString);
         assertFalse(out.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), "no archive, no option: " + r);
+    }
+
+    @Test
+    void jvmOptionsFromTheEnvironmentNeverReachJava() {
+        for (String launcher : List.of("bin/rsendmail", "bin/sshsendmail")) {
+            Proc.Result r = run(copy.resolve(launcher), work, Map.of("JAVA_HOME", fakeJavaHome.toString(),
+                    "PATH", "/usr/bin:/bin", "JAVA_TOOL_OPTIONS", "-javaagent:/tmp/evil.jar",
+                    "_JAVA_OPTIONS", "-Xdebug", "JDK_JAVA_OPTIONS", "-Dx=y", "CLASSPATH", "/tmp/evil"), "--version");
+            assertTrue(r.out().contains("\nJVMENV=\n"), launcher + ": " + r);
+        }
     }
 
     @Test
