@@ -7,9 +7,11 @@
 # or fsync costs nothing.
 set -eu
 cd "$(dirname "$0")/.."
-# incremental: compiles only what changed
-mvn -B -q -Dstyle.color=never -pl queue test-compile
-mvn -B -q -Dstyle.color=never -pl queue dependency:build-classpath -Dmdep.outputFile=target/queue-bench.classpath \
-    -Dmdep.includeScope=test >/dev/null
+# incremental: compiles only what changed; on failure show Maven's full output
+build() {
+    mvn -B -q -pl queue "$@" >/dev/null 2>&1 || { mvn -B -pl queue "$@" >&2; exit 1; }
+}
+build test-compile
+build dependency:build-classpath -Dmdep.outputFile=target/queue-bench.classpath -Dmdep.includeScope=test
 CP="queue/target/classes:queue/target/test-classes:$(cat queue/target/queue-bench.classpath)"
 exec java -cp "$CP" net.rsendmail.queue.QueueBench "$@"

@@ -7,12 +7,14 @@
 #
 # Every round runs each variant once, in alternating order, so slow phases of
 # a busy machine hit all variants alike. Variants:
-#   java            install/target/dist/bin/rsendmail: its lean JVM flags (-Xint,
-#                   serial GC, no perf data) + the application CDS archive
-#   java-nocds      the launcher's flags without the application archive (JDK archive only)
+#   java            install/target/dist/bin/rsendmail: its JVM flags (-Xint, G1,
+#                   no perf data) + its static CDS archive lib/rsendmail.jsa
+#   java-nocds      the launcher's flags without that archive (the JDK's own archive)
 #   java-c1+cds     C1 JIT only (-XX:TieredStopAtLevel=1) instead of -Xint, + the archive
-#   java-plain+cds  default JVM flags (tiered JIT, G1) + the application archive
-#   java-plain      default JVM flags, no application archive
+#   java-serial+cds serial GC instead of G1 (the archive's heap objects and
+#                   module graph then go unused), + the archive
+#   java-plain+cds  default JVM flags (tiered JIT) + the archive
+#   java-plain      default JVM flags, the JDK's own archive
 #   python          /usr/bin/rsendmail (runs "sendmail" from PATH: the stub comes first)
 # All get SSH_ORIGINAL_COMMAND='rsendmail -f a@example.org -- b@example.org'
 # and the same message on stdin. The Java relay logs to a file in the scratch
@@ -69,16 +71,17 @@ LC_ALL=C
 for jar in "$dist"/lib/*.jar; do cp=${cp:+$cp:}$jar; done
 LC_ALL=$saved_lc_all
 jsa=$dist/lib/rsendmail.jsa
-lean=(-Xint -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xshare:auto)
+lean=(-Xint -XX:+UseG1GC -XX:-UsePerfData -Xss512k -Xshare:auto)
 quiet=(-Xlog:disable -Xlog:all=warning:stderr '-Xlog:cds*=off:stderr')
 main=net.rsendmail.relay.Main
 conf=(--config "$tmp/rsendmail.conf")
 
-names=(java java-nocds java-c1+cds java-plain+cds java-plain)
+names=(java java-nocds java-c1+cds java-serial+cds java-plain+cds java-plain)
 cmds=(
     "$(printf '%q ' "$dist/bin/rsendmail" "${conf[@]}")"
     "$(printf '%q ' "$java" "${lean[@]}" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" -XX:TieredStopAtLevel=1 "${lean[@]:1}" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
+    "$(printf '%q ' "$java" -Xint -XX:+UseSerialGC "${lean[@]:2}" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" "-XX:SharedArchiveFile=$jsa" -cp "$cp" "$main" "${conf[@]}")"
     "$(printf '%q ' "$java" "${quiet[@]}" -cp "$cp" "$main" "${conf[@]}")"
 )
@@ -102,11 +105,11 @@ for i in "${!names[@]}"; do
     fi
 done
 
-# Is the archive really used by the launcher? Count the classes loaded from it.
+# Is the archive really used by the launcher? Count the classes loaded from CDS.
 RSENDMAIL_JAVA_OPTS="-Xlog:class+load=info:file=$tmp/classes.txt" \
     "$dist/bin/rsendmail" "${conf[@]}" <"$tmp/message" 2>/dev/null
-from_app_archive=$(grep -c 'shared objects file (top)' "$tmp/classes.txt" || true)
-from_jdk_archive=$(grep -c 'source: shared objects file$' "$tmp/classes.txt" || true)
+from_archive=$(grep -c 'source: shared objects file' "$tmp/classes.txt" || true)
+app_from_archive=$(grep 'source: shared objects file' "$tmp/classes.txt" | grep -c ' net\.rsendmail\.' || true)
 from_jars=$(grep -vc 'shared objects file' "$tmp/classes.txt" || true)
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
@@ -130,7 +133,7 @@ ms() { awk -v u="$1" 'BEGIN {printf "%.1f", u/1000}'; }
 
 echo "rsendmail start-up, one small message to a stub sendmail, $ROUNDS rounds (+$WARMUP warm-up), $(nproc) CPUs"
 echo "JVM: $("$java" -version 2>&1 | head -n 1)"
-echo "launcher run: $from_app_archive classes from the application archive, $from_jdk_archive from the JDK archive, $from_jars from jars/generated"
+echo "launcher run: $from_archive classes from a CDS archive ($app_from_archive of them the relay's), $from_jars from jars or generated"
 declare -A med
 for name in "${names[@]}"; do
     med[$name]=$(printf '%s' "${times[$name]}" | median_us)

@@ -11,13 +11,19 @@ import java.util.List;
 /**
  * Reads the project's config format: one {@code key value} per line, {@code #} comments, blank
  * lines, and {@code [kind NAME]} section headers. Knows nothing of the keys: callers check them
- * and report errors through {@link Entry#error}, which names the file and line.
+ * and report errors through {@link Entry#error}, which names the file and line. A section header
+ * is an entry of its own (see {@link Entry#isSectionHeader}), so an empty section still exists.
  */
 public final class ConfigFile {
     /** One {@code key value} line; {@code section} and {@code sectionName} are null before any header. */
     public record Entry(Path file, int line, String section, String sectionName, String key, String value) {
         public ConfigException error(String reason) {
             return new ConfigException(file, line, reason);
+        }
+
+        /** The {@code [kind NAME]} line itself: key and value are empty. */
+        public boolean isSectionHeader() {
+            return key.isEmpty();
         }
 
         /** The value split on white space. */
@@ -77,6 +83,7 @@ public final class ConfigFile {
                 }
                 section = parts[0];
                 sectionName = parts[1];
+                out.add(new Entry(file, lineNo, section, sectionName, "", ""));
                 continue;
             }
             int sp = 0;

@@ -19,15 +19,19 @@ class ConfigFileTest {
     void keysValuesSectionsAndComments() throws ConfigException {
         List<ConfigFile.Entry> e = ConfigFile.parse(F,
                 "# comment\n\nsendmail /usr/sbin/sendmail  # trailing\n[policy laptop]\nsenders a@x.org  @y.org\n");
-        assertEquals(2, e.size());
+        assertEquals(3, e.size());
         assertEquals("sendmail", e.get(0).key());
         assertEquals("/usr/sbin/sendmail", e.get(0).value());
         assertNull(e.get(0).section());
         assertEquals(3, e.get(0).line());
-        assertEquals("policy", e.get(1).section());
+        assertTrue(e.get(1).isSectionHeader());
         assertEquals("laptop", e.get(1).sectionName());
-        assertEquals(List.of("a@x.org", "@y.org"), e.get(1).words());
-        assertEquals(5, e.get(1).line());
+        assertEquals(4, e.get(1).line());
+        assertFalse(e.get(2).isSectionHeader());
+        assertEquals("policy", e.get(2).section());
+        assertEquals("laptop", e.get(2).sectionName());
+        assertEquals(List.of("a@x.org", "@y.org"), e.get(2).words());
+        assertEquals(5, e.get(2).line());
     }
 
     @Test

@@ -37,7 +37,8 @@ class LauncherIT {
         fakeJavaHome = work.resolve("fake-jdk");
         Files2.writeExecutable(fakeJavaHome.resolve("bin/java"),
                 "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n"
-                + "printf 'CWD=%s\\n' \"$(pwd -P)\"\n");
+                + "printf 'CWD=%s\\n' \"$(pwd -P)\"\n"
+                + "printf 'JVMENV=%s\\n' \"${JAVA_TOOL_OPTIONS-}${_JAVA_OPTIONS-}${JDK_JAVA_OPTIONS-}${CLASSPATH-}\"\n");
     }
 
     @AfterAll
@@ -80,6 +81,7 @@ class LauncherIT {
     @Test
     void findsJavaThroughJavaHomeAndPassesArgumentsThrough() throws IOException {
         Files.deleteIfExists(copy.resolve("lib/rsendmail.jsa"));
+        Files.deleteIfExists(copy.resolve("lib/rsendmail.jsa.id"));
         String[] args = {"--config", "/etc/x y.conf", "--policy", "laptop", "", "*", "a'b\"c", "-f", "$(id)"};
         Proc.Result r = run(copy.resolve("bin/rsendmail"), Path.of("/"),
                 Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"), args);
@@ -98,6 +100,16 @@ class LauncherIT {
     }
 
     @Test
+    void jvmOptionsFromTheEnvironmentNeverReachJava() {
+        for (String launcher : List.of("bin/rsendmail", "bin/sshsendmail")) {
+            Proc.Result r = run(copy.resolve(launcher), work, Map.of("JAVA_HOME", fakeJavaHome.toString(),
+                    "PATH", "/usr/bin:/bin", "JAVA_TOOL_OPTIONS", "-javaagent:/tmp/evil.jar",
+                    "_JAVA_OPTIONS", "-Xdebug", "JDK_JAVA_OPTIONS", "-Dx=y", "CLASSPATH", "/tmp/evil"), "--version");
+            assertTrue(r.out().contains("\nJVMENV=\n"), launcher + ": " + r);
+        }
+    }
+
+    @Test
     void batchModeGetsTheCompiler() {
         Proc.Result r = run(copy.resolve("bin/rsendmail"), work, Map.of("JAVA_HOME", fakeJavaHome.toString(),
                 "PATH", "/usr/bin:/bin", "SSH_ORIGINAL_COMMAND", "rsendmail --lmtp"), "--policy", "laptop");
@@ -106,15 +118,31 @@ class LauncherIT {
     }
 
     @Test
-    void usesTheArchiveWhenPresent() throws IOException {
+    void usesTheArchiveOnlyWhenItFitsThisDirectoryAndThisJava() throws IOException {
         Path jsa = copy.resolve("lib/rsendmail.jsa");
+        Path id = copy.resolve("lib/rsendmail.jsa.id");
+        Path fakeJava = fakeJavaHome.resolve("bin/java");
+        Map<String, String> env = Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin");
         Files.writeString(jsa, "not really an archive");
         try {
-            Proc.Result r = run(copy.resolve("bin/rsendmail"), work,
-                    Map.of("JAVA_HOME", fakeJavaHome.toString(), "PATH", "/usr/bin:/bin"));
-            assertTrue(List.of(r.out().split("\n")).contains("-XX:SharedArchiveFile=" + jsa), r::toString);
+            Files.writeString(id, copy.toRealPath() + "\n" + fakeJava + "\n");
+            Files.setLastModifiedTime(id, Files.getLastModifiedTime(fakeJava));
+            Proc.Result r = run(copy.resolve("bin/rsendmail"), work, env);
+            assertTrue(List.of(r.out().split("\n")).contains("-XX:SharedArchiveFile=" + copy.toRealPath().resolve("lib/rsendmail.jsa")), r::toString);
+
+            // another Java build (the java binary's mtime differs): left out
+            Files.setLastModifiedTime(id, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+            Proc.Result changed = run(copy.resolve("bin/rsendmail"), work, env);
+            assertFalse(changed.out().contains("-XX:SharedArchiveFile"), changed::toString);
+
+            // another directory (the tree was moved): left out
+            Files.writeString(id, "/elsewhere\n" + fakeJava + "\n");
+            Files.setLastModifiedTime(id, Files.getLastModifiedTime(fakeJava));
+            Proc.Result moved = run(copy.resolve("bin/rsendmail"), work, env);
+            assertFalse(moved.out().contains("-XX:SharedArchiveFile"), moved::toString);
         } finally {
-            Files.delete(jsa);
+            Files.deleteIfExists(jsa);
+            Files.deleteIfExists(id);
         }
     }
 

@@ -78,10 +78,14 @@ class RelayBehaviourIT {
 
     @Test
     void nullSender() {
-        // '<>' cannot be sent: the relay refuses '<' and '>' even quoted; the empty word means the same
-        Proc.Result r = sshd.ssh(open, "rsendmail -f '' b@example.org", Messages.plain("a@example.org", "b@example.org", "bounce"));
-        assertEquals(0, r.exit(), r::toString);
-        assertEquals(List.of("-oi", "-f", "<>", "--", "b@example.org"), stub.calls().get(0).argv());
+        // Quoted, '<' and '>' are plain characters; unquoted they would be redirections and are refused.
+        for (String form : List.of("'<>'", "\"<>\"", "''")) {
+            stub.clear();
+            Proc.Result r = sshd.ssh(open, "rsendmail -f " + form + " b@example.org",
+                    Messages.plain("a@example.org", "b@example.org", "bounce"));
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals(List.of("-oi", "-f", "<>", "--", "b@example.org"), stub.calls().get(0).argv(), form);
+        }
     }
 
     @Test

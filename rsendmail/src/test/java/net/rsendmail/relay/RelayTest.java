@@ -212,6 +212,16 @@ class RelayTest {
     }
 
     @Test
+    void anEmptyPolicySectionIsAPolicyWithTheDefaults() throws Exception {
+        RelayHarness relay = relay("default_policy open\n[policy open]\n[policy other]\nmax_recipients 1\n");
+        assertEquals(0, relay.run("sendmail b@example.net c@example.net", MSG, "--policy", "open").exit());
+        assertEquals(0, relay.run("sendmail b@example.net c@example.net", MSG).exit());
+        assertEquals(77, relay.run("sendmail b@example.net c@example.net", MSG, "--policy", "other").exit());
+        Files.writeString(relay.configPath(), "[policy a]\n[policy a]\n");
+        assertTrue(relay.run("sendmail b@example.net", MSG).err().contains(":2: [policy a] given twice"));
+    }
+
+    @Test
     void unknownPolicyIsAConfigError() throws Exception {
         RelayHarness relay = relay("[policy a]\nmax_recipients 5\n");
         RelayHarness.Result r = relay.run("sendmail b@example.net", MSG, "--policy", "b");

@@ -52,12 +52,16 @@ public final class RelayConfigReader {
                 }
             } else if (e.section().equals("policy")) {
                 PolicyBuilder b = builders.get(e.sectionName());
-                if (b == null) {
+                if (e.isSectionHeader()) {
+                    if (b != null) {
+                        throw e.error("[policy " + e.sectionName() + "] given twice");
+                    }
                     b = new PolicyBuilder(e.sectionName());
                     builders.put(e.sectionName(), b);
                     order.add(e.sectionName());
+                } else {
+                    b.set(e);
                 }
-                b.set(e);
             } else {
                 throw e.error("unknown section kind '" + e.section() + "'");
             }
