@@ -94,14 +94,19 @@ public final class Standalone {
                 cmd.add("\"$@\" </dev/null >/dev/null 2>&1 &");
                 cmd.add("sh");
             }
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-XX:TieredStopAtLevel=1");
-            cmd.add("-XX:-UsePerfData");
-            cmd.add("-Xshare:auto");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add("net.rsendmail.client.Main");
+            String launcher = System.getProperty("sshsendmail.launcher");
+            if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+                // Through bin/sshsendmail: the runner gets its JVM options and start-up archive.
+                cmd.add(launcher);
+            } else {
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.add("-XX:+UseSerialGC");
+                cmd.add("-XX:-UsePerfData");
+                cmd.add("-Xshare:auto");
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path"));
+                cmd.add("net.rsendmail.client.Main");
+            }
             cmd.add("-q");
             if (explicitConfig != null) {
                 cmd.add("-C");
