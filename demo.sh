@@ -193,6 +193,38 @@ done
 say "The relay's log line ($tmp/rsendmail.log):"
 cat "$tmp/rsendmail.log"
 
+# --- the sending side: sshsendmail, a sendmail-compatible program with a queue ---
+cat >"$tmp/sshsendmail.conf" <<CONF
+relay $user@127.0.0.1:$port
+identity $tmp/laptop_key
+known_hosts $tmp/known_hosts
+queue $tmp/queue
+log $tmp/sshsendmail.log
+background no
+CONF
+cat >"$tmp/message2" <<'MSG'
+From: Alice <alice@example.org>
+To: Carol <carol@example.net>
+Bcc: bob@example.org
+Subject: Hello through sshsendmail
+
+Queued on the laptop, delivered over SSH.
+MSG
+before=$(ls "$tmp/Maildir/new" | wc -l)
+say "sshsendmail as the laptop's sendmail: sshsendmail -t -i < message (queues it, exit 0)"
+"$dist/bin/sshsendmail" -C "$tmp/sshsendmail.conf" -t -i <"$tmp/message2" || die "sshsendmail could not queue"
+"$dist/bin/sshsendmail" -C "$tmp/sshsendmail.conf" -bp
+say "sshsendmail -q: deliver the queue over SSH"
+"$dist/bin/sshsendmail" -C "$tmp/sshsendmail.conf" -q || die "the queue run failed"
+"$dist/bin/sshsendmail" -C "$tmp/sshsendmail.conf" -bp
+after=$(ls "$tmp/Maildir/new" | wc -l)
+[ "$after" -eq $((before + 1)) ] || { cat "$tmp/sshsendmail.log" >&2; die "sshsendmail's mail did not arrive"; }
+say "Delivered by sshsendmail (Bcc removed, Date and Message-ID added):"
+for f in $(ls -t "$tmp"/Maildir/new/* | head -n 1); do
+    echo "--- $(basename "$f")"
+    cat "$f"
+done
+
 # --- refused requests -----------------------------------------------------------
 say "A hostile request: ssh relay rsendmail -bp   (list the MTA's queue)"
 set +e
