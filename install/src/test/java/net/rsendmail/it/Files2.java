@@ -11,11 +11,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Small file helpers for the harness. */
-final class Files2 {
+public final class Files2 {
     private Files2() {
     }
 
-    static Path write(Path file, String text) {
+    public static Path write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             return Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -24,13 +24,13 @@ final class Files2 {
         }
     }
 
-    static Path writeExecutable(Path file, String text) {
+    public static Path writeExecutable(Path file, String text) {
         write(file, text);
         chmod(file, "rwxr-xr-x");
         return file;
     }
 
-    static void chmod(Path file, String perms) {
+    public static void chmod(Path file, String perms) {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(perms));
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class Files2 {
         }
     }
 
-    static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
             // daemons that drop privileges (postfix, nobody) must be able to traverse it
@@ -49,7 +49,7 @@ final class Files2 {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -73,11 +73,11 @@ final class Files2 {
     }
 
     /** Quotes a word for a POSIX shell (single quotes). */
-    static String shQuote(String word) {
+    public static String shQuote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             return Integer.valueOf(0).equals(uid);

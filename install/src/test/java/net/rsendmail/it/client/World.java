@@ -1,17 +1,16 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.Files2;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,7 +174,7 @@ final class World implements AutoCloseable {
     }
 
     void clearCalls() {
-        deleteTree(stubDir.resolve("calls"));
+        Files2.deleteTree(stubDir.resolve("calls"));
         try {
             Files.createDirectories(stubDir.resolve("calls"));
         } catch (IOException e) {
@@ -380,34 +379,11 @@ final class World implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path d) {
-        if (d == null || !Files.exists(d)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(d, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path x, IOException exc) throws IOException {
-                    Files.deleteIfExists(x);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
         stopSshd();
         if (!Boolean.getBoolean("it.keep")) {
-            deleteTree(dir);
+            Files2.deleteTree(dir);
         }
     }
 }
