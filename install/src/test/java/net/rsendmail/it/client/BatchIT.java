@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Queue runs in batch mode (SPEC §2.5, §3.3): the backlog over one {@code rsendmail --lmtp}
- * channel, per-recipient outcomes, a channel cut before the relay's answer, a lost acknowledgement
+ * channel, per-recipient outcomes, the stream cut inside DATA and before the relay's answer, a lost acknowledgement
  * (exactly once by ENVID), and the fallback to plain mode against the Python rsendmail. Real
  * OpenSSH sshd, the dist rsendmail, a recording sendmail.
  */
@@ -193,5 +193,75 @@ class BatchIT {
         w.awaitCalls(3, Duration.ofSeconds(20));
         assertEquals(1, count(w.clientLog(), "does not speak LMTP"), w.clientLog());
         assertTrue(w.sshdLog().length() > before.length());
+    }
+
+    /** The relay's java under sshd (its session), or null. */
+    private ProcessHandle relayJava() {
+        ProcessHandle sshd = ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).orElseThrow();
+        return sshd.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst().orElse(null);
+    }
+
+    /** Bytes of the relay's spool file (unlinked, seen through /proc), or -1 while there is none. */
+    private static long spooled(ProcessHandle relay, Path spoolDir) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + relay.pid() + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(spoolDir.toString())) {
+                        return Files.size(fd);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Test
+    void streamCutInsideDataHandsNothingOn() throws Exception {
+        Path spool = Files.createDirectories(w.dir.resolve("spool"));
+        World.write(w.relayConf, World.read(w.relayConf).replace("default_policy", "spool_dir " + spool
+                + "\ndefault_policy"));
+        StringBuilder b = new StringBuilder("From: <" + ALICE + ">\nTo: <" + BOB + ">\nSubject: big\n\n");
+        String line = "x".repeat(70) + "\n";
+        while (b.length() < 30 << 20) {
+            b.append(line);
+        }
+        World.Result r = w.sshsendmail(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), "-i", "-f",
+                ALICE, BOB);
+        assertEquals(0, r.exit(), r::toString);
+        ProcessBuilder pb = new ProcessBuilder(w.sshsendmail().toString(), "-q")
+                .redirectOutput(w.dir.resolve("cut.out").toFile()).redirectError(w.dir.resolve("cut.err").toFile());
+        pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        ProcessHandle relay = null;
+        long seen = -1;
+        while (System.nanoTime() < deadline && seen <= 0) {
+            relay = relayJava();
+            seen = relay == null ? -1 : spooled(relay, spool);
+        }
+        assertTrue(seen > 0, "the relay never spooled the message");
+        // freeze the relay inside DATA, check that it is really inside, then kill it
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(relay.pid())).start().waitFor());
+        World.sleep(300);
+        long at = spooled(relay, spool);
+        assertTrue(at > 0 && at < 29 << 20, "stopped inside DATA: " + at + " bytes spooled");
+        relay.destroyForcibly();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), World.read(w.dir.resolve("cut.err")));
+        assertTrue(w.calls().isEmpty(), "nothing was handed over");
+        assertTrue(w.clientLog().contains("status=deferred") && w.clientLog().contains("4.4.2"), w.clientLog());
+        assertEquals(1, files("queue").size(), "the message stays queued");
+        World.sleep(1500);
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
+        World.sleep(500);
+        assertEquals(1, w.calls().size(), calls::toString);
+        assertTrue(calls.get(0).stdin().length > 30 << 20);
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
     }
 }
