@@ -23,11 +23,15 @@ import java.util.List;
  * @param idleTimeout     the daemon closes its SSH connection after this long without work
  * @param log             stderr, syslog, none or an absolute file name
  * @param background      after queueing, start a background delivery run (standalone mode)
+ * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration retryMin, Duration retryMax,
-                           Duration idleTimeout, String log, boolean background) {
+                           Duration idleTimeout, String log, boolean background, Batch batch) {
+
+    /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
+    public enum Batch { AUTO, YES, NO }
 
     public static final Path DEFAULT_FILE = Path.of("/etc/sshsendmail.conf");
     public static final Path DEFAULT_QUEUE = Path.of("/var/spool/sshsendmail");
@@ -41,31 +45,31 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
     public static ClientConfig defaults() {
         return new ClientConfig(null, List.of(), null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
-                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true);
+                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true, Batch.AUTO);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, p, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
     }
 
     public ClientConfig withLog(String l) {
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background, batch);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, d,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
     }
 }

@@ -44,6 +44,7 @@ public final class ClientConfigReader {
         Duration idle = d.idleTimeout();
         String log = d.log();
         boolean background = d.background();
+        ClientConfig.Batch batch = d.batch();
         List<String> seen = new ArrayList<>();
         for (ConfigFile.Entry e : entries) {
             if (e.section() != null) {
@@ -120,6 +121,14 @@ public final class ClientConfigReader {
                 case "background":
                     background = ConfigFile.bool(e);
                     break;
+                case "batch":
+                    switch (e.value()) {
+                        case "auto": batch = ClientConfig.Batch.AUTO; break;
+                        case "yes": batch = ClientConfig.Batch.YES; break;
+                        case "no": batch = ClientConfig.Batch.NO; break;
+                        default: throw e.error("batch: expected auto, yes or no, got '" + e.value() + "'");
+                    }
+                    break;
                 default:
                     throw e.error("unknown key '" + e.key() + "'");
             }
@@ -128,7 +137,7 @@ public final class ClientConfigReader {
             throw new ConfigException(file, 0, "retry_max is shorter than retry_min");
         }
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, retryMin, retryMax, idle, log, background);
+                command, lifetime, retryMin, retryMax, idle, log, background, batch);
     }
 
     private static Duration duration(ConfigFile.Entry e) throws ConfigException {

@@ -14,7 +14,11 @@ import net.rsendmail.client.bounce.Dsn;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.ssh.LmtpBatch;
+import net.rsendmail.client.ssh.RelayModes;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.lmtp.Reply;
+import net.rsendmail.lmtp.Transaction;
 import net.rsendmail.queue.Claim;
 import net.rsendmail.queue.Envelope;
 import net.rsendmail.queue.MailQueue;
@@ -23,12 +27,13 @@ import net.rsendmail.queue.QueueException;
 import net.rsendmail.queue.QueueId;
 import net.rsendmail.queue.QueuedMessage;
 import net.rsendmail.queue.RecipientResult;
-import net.rsendmail.queue.RecipientState;
 import org.slf4j.Logger;
 
 /**
- * Delivers what is due in the queue over one SSH session (SPEC §3.3, plain mode): one exec
- * channel per message; delivered messages leave the queue; temporary failures are retried with
+ * Delivers what is due in the queue over one SSH session (SPEC §3.3): to a relay that speaks
+ * {@code rsendmail --lmtp}, one exec channel for all of them with per-recipient results (ENVID =
+ * queue id); to any other, one exec channel per message (the relay's mode is probed once and
+ * remembered, see {@link RelayModes}); delivered messages leave the queue; temporary failures are retried with
  * backoff; permanent refusals and messages older than the max lifetime are bounced to their
  * sender with a DSN (null-sender messages are kept in failed/ instead, never bounced).
  */
@@ -40,6 +45,10 @@ public final class QueueRunner {
     private final SshSender sender;
     private final String domain;
     private final Backoff backoff;
+    private final RelayModes modes;
+
+    /** Test hook (environment): halt right after the LMTP replies, before the queue records them. */
+    private static final boolean HALT_AFTER_REPLIES = "1".equals(System.getenv("SSHSENDMAIL_TEST_HALT_AFTER_REPLIES"));
 
     public QueueRunner(ClientConfig config, MailQueue queue, SshSender sender, String domain) {
         this.config = config;
@@ -47,6 +56,7 @@ public final class QueueRunner {
         this.sender = sender;
         this.domain = domain;
         this.backoff = new Backoff(config.retryMin(), config.retryMax());
+        this.modes = new RelayModes(queue.directory().resolve(RelayModes.FILE));
     }
 
     /** Totals of one run. */
@@ -88,47 +98,73 @@ public final class QueueRunner {
 
     /** Delivers every message due at {@code now}, once each. */
     public Summary runOnce(Instant now) {
-        int delivered = 0;
-        int deferred = 0;
-        int bounced = 0;
-        int failed = 0;
+        int[] counts = new int[Result.values().length];
         Outcome linkDown = null; // after a relay-wide failure the rest are deferred without a new try
-        for (QueueId id : queue.due(now)) {
-            Optional<Claim> oc;
-            try {
-                oc = queue.claim(id);
-            } catch (QueueException e) {
-                LOG.warn("id={} cannot claim: {}", id, e.getMessage());
-                continue;
-            }
-            if (oc.isEmpty()) {
-                continue;
-            }
-            try (Claim c = oc.get()) {
-                switch (deliver(c, linkDown)) {
-                    case DELIVERED:
-                        delivered++;
-                        break;
-                    case DEFERRED:
-                        deferred++;
-                        break;
-                    case BOUNCED:
-                        bounced++;
-                        break;
-                    default:
-                        failed++;
+        boolean plain = config.batch() == ClientConfig.Batch.NO;
+        LmtpBatch batch = null;
+        try {
+            for (QueueId id : queue.due(now)) {
+                Optional<Claim> oc;
+                try {
+                    oc = queue.claim(id);
+                } catch (QueueException e) {
+                    LOG.warn("id={} cannot claim: {}", id, e.getMessage());
+                    continue;
                 }
-                if (lastOutcome != null && lastOutcome.isTemporary() && isLinkWide(lastOutcome)) {
-                    linkDown = lastOutcome;
+                if (oc.isEmpty()) {
+                    continue;
                 }
+                try (Claim c = oc.get()) {
+                    Result r = null;
+                    if (linkDown != null) {
+                        r = deliver(c, linkDown);
+                    } else if (!plain) {
+                        if (batch != null && !batch.isOpen()) {
+                            batch.close();
+                            batch = null;
+                        }
+                        if (batch == null) {
+                            SshSender.BatchStart bs = sender.openBatch(modes, config.batch() == ClientConfig.Batch.AUTO,
+                                    domain);
+                            if (bs.failure() != null) {
+                                r = deliver(c, bs.failure());
+                                if (isLinkWide(bs.failure())) {
+                                    linkDown = bs.failure();
+                                }
+                            } else if (bs.plain()) {
+                                plain = true;
+                                if (!bs.detail().isEmpty()) {
+                                    LOG.info("{}: plain mode, one channel per message", bs.detail());
+                                }
+                            } else {
+                                batch = bs.batch();
+                            }
+                        }
+                        if (r == null && batch != null) {
+                            r = deliverBatch(c, batch);
+                        }
+                    }
+                    if (r == null) {
+                        QueuedMessage m = c.message();
+                        Outcome o = sender.send(m.sender(), m.pendingRecipients(), c::openBody);
+                        r = deliver(c, o);
+                        if (o.isTemporary() && isLinkWide(o)) {
+                            linkDown = o;
+                        }
+                    }
+                    counts[r.ordinal()]++;
+                }
+            }
+        } finally {
+            if (batch != null) {
+                batch.close();
             }
         }
-        return new Summary(delivered, deferred, bounced, failed);
+        return new Summary(counts[Result.DELIVERED.ordinal()], counts[Result.DEFERRED.ordinal()],
+                counts[Result.BOUNCED.ordinal()], counts[Result.FAILED.ordinal()]);
     }
 
     private enum Result { DELIVERED, DEFERRED, BOUNCED, FAILED }
-
-    private Outcome lastOutcome;
 
     private static boolean isLinkWide(Outcome o) {
         switch (o.cause()) {
@@ -139,19 +175,113 @@ public final class QueueRunner {
         }
     }
 
-    private Result deliver(Claim c, Outcome linkDown) {
+    /**
+     * One message in an LMTP transaction (ENVID = queue id): each recipient's reply is recorded
+     * on its own, so accepted ones are never sent again; the permanently refused are bounced.
+     */
+    private Result deliverBatch(Claim c, LmtpBatch batch) {
+        QueuedMessage m = c.message();
+        List<String> pending = m.pendingRecipients();
+        InputStream body;
+        try {
+            body = c.openBody();
+        } catch (IOException e) {
+            return deliver(c, Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                    + e.getMessage()));
+        }
+        List<Reply> replies;
+        try (body) {
+            replies = batch.send(new Transaction(m.sender(), pending, m.id().value(), m.size()), body);
+        } catch (LmtpBatch.LocalReadException e) {
+            return deliver(c, Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                    + e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
+            return deliver(c, Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
+                    + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
+        }
+        sender.touch();
+        if (HALT_AFTER_REPLIES) {
+            Runtime.getRuntime().halt(99); // test hook: the replies are in, the queue does not know yet
+        }
+        Instant now = Instant.now();
+        Instant giveUp = m.created().plus(config.maxLifetime());
+        boolean expired = giveUp.isBefore(now);
+        Instant next = now.plus(backoff.after(m.attempts() + 1));
+        if (next.isAfter(giveUp)) {
+            next = giveUp.plusSeconds(1);
+        }
+        Map<String, RecipientResult> results = new LinkedHashMap<>();
+        List<Dsn.Failed> failedNow = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        List<String> later = new ArrayList<>();
+        String lastTemporary = "";
+        for (int i = 0; i < pending.size(); i++) {
+            String rcpt = pending.get(i);
+            Reply r = replies.get(i);
+            if (r.positive()) {
+                results.put(rcpt, RecipientResult.delivered());
+                sent.add(rcpt);
+            } else if (r.temporary() && !expired) {
+                results.put(rcpt, RecipientResult.temporary(status(r, '4'), r.text()));
+                later.add(rcpt);
+                lastTemporary = r.toString();
+            } else if (r.temporary()) {
+                String text = "message expired after " + Durations.format(config.maxLifetime())
+                        + " in the queue; last error: " + r;
+                results.put(rcpt, RecipientResult.permanent("5.4.7", text));
+                failedNow.add(new Dsn.Failed(rcpt, "5.4.7", text));
+            } else {
+                results.put(rcpt, RecipientResult.permanent(status(r, '5'), r.text()));
+                failedNow.add(new Dsn.Failed(rcpt, status(r, '5'), r.text()));
+            }
+        }
+        String what = "id=" + m.id() + " from=<" + m.sender() + "> size=" + m.size() + " attempts="
+                + (m.attempts() + 1) + " mode=lmtp";
+        try {
+            c.delivered(results, next);
+        } catch (QueueException | RuntimeException e) {
+            LOG.error("{} to={} cannot record the replies in the queue: {}", what, brackets(pending), e.getMessage());
+            return Result.FAILED;
+        }
+        if (!sent.isEmpty()) {
+            LOG.info("{} to={} status=sent", what, brackets(sent));
+        }
+        if (!later.isEmpty()) {
+            LOG.warn("{} to={} status=deferred retry_in={} {}", what, brackets(later),
+                    Durations.format(Duration.between(now, next).withNanos(0)), lastTemporary);
+        }
+        if (failedNow.isEmpty()) {
+            return later.isEmpty() ? Result.DELIVERED : Result.DEFERRED;
+        }
+        List<String> refused = failedNow.stream().map(Dsn.Failed::address).toList();
+        String first = failedNow.get(0).status() + " " + failedNow.get(0).diagnostic();
+        if (m.isNullSender()) {
+            LOG.warn("{} to={} status=failed (null sender: no bounce) {}", what, brackets(refused), first);
+            return Result.FAILED;
+        }
+        try {
+            QueueId dsn = bounce(c, m, failedNow, expired);
+            LOG.warn("{} to={} status=bounced dsn={} {}", what, brackets(refused), dsn, first);
+            return Result.BOUNCED;
+        } catch (IOException | jakarta.mail.MessagingException | QueueException | RuntimeException e) {
+            LOG.error("{} to={} status=failed, and the bounce could not be queued ({})", what, brackets(refused),
+                    e.getMessage());
+            return Result.FAILED;
+        }
+    }
+
+    /** The reply's enhanced status when it has the reply's class, else X.0.0. */
+    private static String status(Reply r, char cls) {
+        String s = r.status();
+        return s != null && s.charAt(0) == cls ? s : cls + ".0.0";
+    }
+
+    private Result deliver(Claim c, Outcome o) {
         QueuedMessage m = c.message();
         List<String> pending = m.pendingRecipients();
         Instant now = Instant.now();
         boolean expired = m.created().plus(config.maxLifetime()).isBefore(now);
-        lastOutcome = null;
-        Outcome o;
-        if (linkDown != null) {
-            o = linkDown;
-        } else {
-            o = sender.send(m.sender(), pending, c::openBody);
-            lastOutcome = o;
-        }
         String what = "id=" + m.id() + " from=<" + m.sender() + "> to=" + brackets(pending) + " size=" + m.size()
                 + " attempts=" + (m.attempts() + 1);
         try {
@@ -191,9 +321,6 @@ public final class QueueRunner {
             for (String r : pending) {
                 results.put(r, RecipientResult.permanent(status, text));
                 failedList.add(new Dsn.Failed(r, status, text));
-            }
-            for (RecipientState r : m.failedRecipients()) {
-                failedList.add(new Dsn.Failed(r.address(), r.status().isEmpty() ? "5.0.0" : r.status(), r.text()));
             }
             c.delivered(results, now); // all failed: the entry moves to failed/, its body stays readable
             if (m.isNullSender()) {

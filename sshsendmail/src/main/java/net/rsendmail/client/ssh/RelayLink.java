@@ -13,11 +13,12 @@ import net.rsendmail.client.config.RelayAddress;
 import net.rsendmail.client.delivery.ExitCodes;
 import net.rsendmail.client.delivery.Outcome;
 import net.rsendmail.client.delivery.Outcome.Cause;
+import net.rsendmail.lmtp.LmtpClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
-/** One authenticated SSH session to one relay; one exec channel per message. */
+/** One authenticated SSH session to one relay; one exec channel per message, or one for many in LMTP. */
 public final class RelayLink implements AutoCloseable {
     private static final int MAX_OUTPUT = 8192;
 
@@ -110,6 +111,51 @@ public final class RelayLink implements AutoCloseable {
             return new Attempt(lost("connection to relay " + relay + " failed: " + reason(e)), true);
         } finally {
             channel.close(false);
+        }
+    }
+
+    /** How {@link #openLmtp} went. */
+    public enum ProbeResult { OK, NO_LMTP, NO_CHANNEL, LOST }
+
+    /** The result of {@link #openLmtp}: the batch when OK, else what was seen, for the log. */
+    public record Probe(ProbeResult result, LmtpBatch batch, String detail) {
+    }
+
+    /**
+     * Opens a channel running {@code PROGRAM --lmtp} and reads the greeting. NO_LMTP when the far
+     * side answered with anything but an LMTP greeting (an exit status, other output, silence):
+     * it is a plain rsendmail or sendmail. Never throws.
+     */
+    public Probe openLmtp(String clientName) {
+        ChannelExec channel;
+        Bounded err = new Bounded();
+        try {
+            channel = session.createExecChannel(program + " --lmtp");
+            channel.setErr(err);
+            channel.open().verify(commandTimeout);
+        } catch (IOException | RuntimeException e) {
+            return new Probe(ProbeResult.NO_CHANNEL, null, "cannot open a channel to relay " + relay + ": " + reason(e));
+        }
+        LmtpClient client = new LmtpClient(channel.getInvertedOut(), channel.getInvertedIn());
+        try {
+            client.start(clientName);
+            return new Probe(ProbeResult.OK, new LmtpBatch(relay, channel, client), "");
+        } catch (IOException | RuntimeException e) {
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
+                    Duration.ofSeconds(5).toMillis());
+            Integer status = channel.getExitStatus();
+            boolean sessionUp = isOpen();
+            channel.close(true);
+            String said = err.text().strip();
+            int nl = said.indexOf('\n');
+            said = nl < 0 ? said : said.substring(0, nl);
+            String detail = "relay " + relay + " does not speak LMTP (" + program + " --lmtp: "
+                    + (status != null ? "exit " + status : reason(e)) + (said.isEmpty() ? "" : ", " + said) + ")";
+            if (status != null || sessionUp) {
+                return new Probe(ProbeResult.NO_LMTP, null, detail);
+            }
+            return new Probe(ProbeResult.LOST, null, "connection to relay " + relay + " lost while opening "
+                    + program + " --lmtp: " + reason(e));
         }
     }
 

@@ -81,6 +81,63 @@ public final class SshSender implements AutoCloseable {
         return last;
     }
 
+    /** {@link #openBatch}: the batch, or plain mode for this relay, or the failure to reach it. */
+    public record BatchStart(LmtpBatch batch, boolean plain, Outcome failure, String detail) {
+    }
+
+    /**
+     * Connects if needed and opens one {@code rsendmail --lmtp} channel. With {@code probe}
+     * (batch auto) a relay remembered as plain is not asked, and one that does not greet is
+     * remembered as plain; without it (batch yes) such a relay is a temporary failure. Never throws.
+     */
+    public BatchStart openBatch(RelayModes modes, boolean probe, String clientName) {
+        for (int round = 0; round < 2; round++) {
+            try {
+                if (link == null || !link.isOpen()) {
+                    closeLink();
+                    link = connect();
+                }
+            } catch (SshFailure f) {
+                return new BatchStart(null, false, f.outcome(), "");
+            }
+            String key = link.relay().toString();
+            if (probe && modes.get(key) == RelayModes.Mode.PLAIN) {
+                return new BatchStart(null, true, null, "");
+            }
+            RelayLink.Probe p = link.openLmtp(clientName);
+            lastUse = System.nanoTime();
+            switch (p.result()) {
+                case OK:
+                    modes.remember(key, RelayModes.Mode.LMTP);
+                    return new BatchStart(p.batch(), false, null, "");
+                case NO_LMTP:
+                    if (probe) {
+                        modes.remember(key, RelayModes.Mode.PLAIN);
+                        return new BatchStart(null, true, null, p.detail());
+                    }
+                    return new BatchStart(null, false, Outcome.temporary(Cause.CONFIG, "4.3.5", p.detail()
+                            + "; 'batch yes' is set"), p.detail());
+                case NO_CHANNEL:
+                    closeLink(); // a kept session the relay closed meanwhile: once more on a fresh one
+                    if (round == 1) {
+                        return new BatchStart(null, false, Outcome.temporary(Cause.CHANNEL_LOST, "4.4.2", p.detail()),
+                                p.detail());
+                    }
+                    break;
+                default:
+                    closeLink();
+                    return new BatchStart(null, false, Outcome.temporary(Cause.CHANNEL_LOST, "4.4.2", p.detail()),
+                            p.detail());
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Notes activity on a batch, for idle timeouts. */
+    public void touch() {
+        lastUse = System.nanoTime();
+    }
+
     /** Nanosecond time of the last message sent, for idle timeouts. */
     public long lastUse() {
         return lastUse;

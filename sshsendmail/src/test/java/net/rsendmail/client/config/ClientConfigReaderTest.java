@@ -108,4 +108,13 @@ class ClientConfigReaderTest {
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("-1s"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("1y"));
     }
+
+    @Test
+    void batchKey() throws ConfigException {
+        assertEquals(ClientConfig.Batch.AUTO, parse("").batch());
+        assertEquals(ClientConfig.Batch.YES, parse("batch yes\n").batch());
+        assertEquals(ClientConfig.Batch.NO, parse("batch no\n").batch());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("batch maybe\n"));
+        assertTrue(e.getMessage().contains("batch: expected auto, yes or no, got 'maybe'"), e.getMessage());
+    }
 }

@@ -1,0 +1,267 @@
+package net.rsendmail.it.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queue runs in batch mode (SPEC §2.5, §3.3): the backlog over one {@code rsendmail --lmtp}
+ * channel, per-recipient outcomes, the stream cut inside DATA and before the relay's answer, a lost acknowledgement
+ * (exactly once by ENVID), and the fallback to plain mode against the Python rsendmail. Real
+ * OpenSSH sshd, the dist rsendmail, a recording sendmail.
+ */
+class BatchIT {
+    static final String ALICE = "alice@example.org";
+    static final String BOB = "bob@example.org";
+
+    World w;
+
+    @BeforeEach
+    void start() {
+        w = new World();
+        w.clientConfig("background no\nretry_min 1s\nretry_max 1s\n");
+    }
+
+    @AfterEach
+    void stop() {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private void enqueue(String sender, String subject, String... rcpts) {
+        String[] args = new String[3 + rcpts.length];
+        args[0] = "-i";
+        args[1] = "-f";
+        args[2] = sender;
+        System.arraycopy(rcpts, 0, args, 3, rcpts.length);
+        World.Result r = w.sshsendmail(World.message(sender, rcpts[0], subject), args);
+        assertEquals(0, r.exit(), r::toString);
+    }
+
+    private long count(String text, String what) {
+        return text.lines().filter(l -> l.contains(what)).count();
+    }
+
+    private List<String> files(String sub) {
+        try (Stream<Path> s = Files.list(w.queue.resolve(sub))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String relayLog() {
+        return World.read(w.dir.resolve("relay.log"));
+    }
+
+    @Test
+    void backlogDrainsOverOneLmtpChannel() {
+        int n = 50;
+        for (int i = 0; i < n; i++) {
+            enqueue(ALICE, "backlog " + i, BOB);
+        }
+        assertTrue(w.calls().isEmpty());
+        String sessionsBefore = w.sshdLog();
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(n, Duration.ofSeconds(30));
+        assertEquals(n, calls.size());
+        String log = relayLog();
+        assertEquals(n, count(log, "mode=lmtp"), log);
+        assertEquals(n, count(log, "status=sent"), log);
+        String sessions = w.sshdLog().substring(sessionsBefore.length());
+        assertEquals(1, count(sessions, "Accepted publickey"), sessions);
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+        assertTrue(World.read(w.queue.resolve("relay-modes")).contains("127.0.0.1:" + w.port + " lmtp "),
+                World.read(w.queue.resolve("relay-modes")));
+        assertEquals(n, count(w.clientLog(), "mode=lmtp"), w.clientLog());
+    }
+
+    @Test
+    void mixedOutcomesInOneTransaction() throws Exception {
+        w.relayPolicy("recipients @example.org\n");
+        enqueue(ALICE, "mixed", BOB, "carol@example.net");
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
+        assertEquals(2, calls.size(), "the message to bob, and the DSN to alice");
+        World.Call toBob = calls.stream().filter(c -> c.argv().contains(BOB)).findFirst().orElseThrow();
+        assertEquals(List.of("-oi", "-f", ALICE, "--", BOB), toBob.argv());
+        World.Call dsn = calls.stream().filter(c -> c.argv().contains(ALICE) && c.argv().contains("<>")).findFirst()
+                .orElseThrow(() -> new AssertionError(calls.toString()));
+        assertEquals(List.of("-oi", "-f", "<>", "--", ALICE), dsn.argv());
+        String report = dsn.text();
+        assertTrue(report.contains("report-type=delivery-status"), report);
+        assertTrue(report.contains("Final-Recipient: rfc822; carol@example.net"), report);
+        assertTrue(report.contains("Status: 5.7.1"), report);
+        assertTrue(!report.contains("Final-Recipient: rfc822; " + BOB), report);
+        // nothing left to deliver: the original is kept in failed/ (as for every bounce), nothing queued
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+        assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
+        World.sleep(1500);
+        assertEquals(0, w.sshsendmail(null, "-q").exit());
+        assertEquals(2, w.calls().size(), "nothing sent again");
+    }
+
+    @Test
+    void channelCutBeforeTheAnswerDeliversExactlyOnceLater() throws Exception {
+        w.stubDelay(30);
+        enqueue(ALICE, "cut", BOB);
+        ProcessBuilder pb = new ProcessBuilder(w.sshsendmail().toString(), "-q")
+                .redirectOutput(w.dir.resolve("cut.out").toFile()).redirectError(w.dir.resolve("cut.err").toFile());
+        pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
+        Process p = pb.start();
+        World.await(() -> {
+            try (var s = Files.list(w.stubDir.resolve("calls"))) {
+                return s.anyMatch(c -> Files.exists(c.resolve("stdin.part")));
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(30), () -> "the relay never handed the message on\n" + relayLog() + w.clientLog());
+        // the relay side dies before its answer: sshd's session, the relay and its sendmail
+        ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).ifPresent(h ->
+                h.descendants().forEach(ProcessHandle::destroyForcibly));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), World.read(w.dir.resolve("cut.err")));
+        assertTrue(w.calls().isEmpty(), "nothing was handed over");
+        assertTrue(w.clientLog().contains("status=deferred") && w.clientLog().contains("4.4.2"), w.clientLog());
+        assertEquals(1, files("queue").size(), "the message stays queued");
+        w.stubDelay(0);
+        World.sleep(1500);
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(20));
+        World.sleep(500);
+        assertEquals(1, w.calls().size(), calls::toString);
+        assertEquals(BOB, calls.get(0).argv().get(calls.get(0).argv().size() - 1));
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+    }
+
+    @Test
+    void lostAcknowledgementIsNotHandedOnTwice() {
+        enqueue(ALICE, "ack lost", BOB);
+        World.Result halted = w.run(List.of(w.sshsendmail().toString(), "-q"), null,
+                Map.of("SSHSENDMAIL_CONF", w.clientConf.toString(), "SSHSENDMAIL_TEST_HALT_AFTER_REPLIES", "1"),
+                Duration.ofSeconds(60));
+        assertEquals(99, halted.exit(), halted::toString);
+        assertEquals(1, w.awaitCalls(1, Duration.ofSeconds(10)).size(), "the relay took it");
+        assertEquals(1, files("claimed").size(), "the queue does not know: still claimed by the dead runner");
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        World.sleep(500);
+        assertEquals(1, w.calls().size(), "handed on once only");
+        assertEquals(1, count(relayLog(), "status=duplicate"), relayLog());
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+        assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
+        assertTrue(files("failed").isEmpty(), files("failed")::toString);
+    }
+
+    @Test
+    void pythonRsendmailGetsPlainMode() throws Exception {
+        String pub = Files.readString(Path.of(w.clientKey + ".pub")).trim();
+        World.write(w.dir.resolve("authorized_keys"), "restrict,command=\"env PATH=" + w.stubDir
+                + ":/usr/bin:/bin /usr/bin/rsendmail\" " + pub + "\n");
+        enqueue(ALICE, "python 1", BOB);
+        enqueue(ALICE, "python 2", BOB, "carol@example.net");
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
+        assertEquals(2, calls.size());
+        assertTrue(calls.get(1).argv().contains("carol@example.net"), calls.get(1).argv()::toString);
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+        String modes = World.read(w.queue.resolve("relay-modes"));
+        assertTrue(modes.contains("127.0.0.1:" + w.port + " plain "), modes);
+        assertTrue(w.clientLog().contains("does not speak LMTP"), w.clientLog());
+        assertEquals(0, count(w.clientLog(), "mode=lmtp"), w.clientLog());
+        // the next run does not probe again: one channel per message only
+        String before = w.sshdLog();
+        enqueue(ALICE, "python 3", BOB);
+        assertEquals(0, w.sshsendmail(null, "-q").exit());
+        w.awaitCalls(3, Duration.ofSeconds(20));
+        assertEquals(1, count(w.clientLog(), "does not speak LMTP"), w.clientLog());
+        assertTrue(w.sshdLog().length() > before.length());
+    }
+
+    /** The relay's java under sshd (its session), or null. */
+    private ProcessHandle relayJava() {
+        ProcessHandle sshd = ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).orElseThrow();
+        return sshd.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst().orElse(null);
+    }
+
+    /** Bytes of the relay's spool file (unlinked, seen through /proc), or -1 while there is none. */
+    private static long spooled(ProcessHandle relay, Path spoolDir) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + relay.pid() + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(spoolDir.toString())) {
+                        return Files.size(fd);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Test
+    void streamCutInsideDataHandsNothingOn() throws Exception {
+        Path spool = Files.createDirectories(w.dir.resolve("spool"));
+        World.write(w.relayConf, World.read(w.relayConf).replace("default_policy", "spool_dir " + spool
+                + "\ndefault_policy"));
+        StringBuilder b = new StringBuilder("From: <" + ALICE + ">\nTo: <" + BOB + ">\nSubject: big\n\n");
+        String line = "x".repeat(70) + "\n";
+        while (b.length() < 30 << 20) {
+            b.append(line);
+        }
+        World.Result r = w.sshsendmail(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), "-i", "-f",
+                ALICE, BOB);
+        assertEquals(0, r.exit(), r::toString);
+        ProcessBuilder pb = new ProcessBuilder(w.sshsendmail().toString(), "-q")
+                .redirectOutput(w.dir.resolve("cut.out").toFile()).redirectError(w.dir.resolve("cut.err").toFile());
+        pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        ProcessHandle relay = null;
+        long seen = -1;
+        while (System.nanoTime() < deadline && seen <= 0) {
+            relay = relayJava();
+            seen = relay == null ? -1 : spooled(relay, spool);
+        }
+        assertTrue(seen > 0, "the relay never spooled the message");
+        // freeze the relay inside DATA, check that it is really inside, then kill it
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(relay.pid())).start().waitFor());
+        World.sleep(300);
+        long at = spooled(relay, spool);
+        assertTrue(at > 0 && at < 29 << 20, "stopped inside DATA: " + at + " bytes spooled");
+        relay.destroyForcibly();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), World.read(w.dir.resolve("cut.err")));
+        assertTrue(w.calls().isEmpty(), "nothing was handed over");
+        assertTrue(w.clientLog().contains("status=deferred") && w.clientLog().contains("4.4.2"), w.clientLog());
+        assertEquals(1, files("queue").size(), "the message stays queued");
+        World.sleep(1500);
+        World.Result q = w.sshsendmail(null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
+        World.sleep(500);
+        assertEquals(1, w.calls().size(), calls::toString);
+        assertTrue(calls.get(0).stdin().length > 30 << 20);
+        assertTrue(files("queue").isEmpty(), files("queue")::toString);
+    }
+}

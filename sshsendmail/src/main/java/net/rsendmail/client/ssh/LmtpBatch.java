@@ -1,0 +1,101 @@
+package net.rsendmail.client.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.lmtp.LmtpClient;
+import net.rsendmail.lmtp.Reply;
+import net.rsendmail.lmtp.Transaction;
+import org.apache.sshd.client.channel.ChannelExec;
+
+/**
+ * One exec channel running {@code rsendmail --lmtp} on the relay, carrying many messages (SPEC
+ * §2.5, §3.3). Any {@link IOException} from {@link #send} leaves the channel unusable: close it.
+ */
+public final class LmtpBatch implements AutoCloseable {
+    private final RelayAddress relay;
+    private final ChannelExec channel;
+    private final LmtpClient client;
+    private boolean broken;
+
+    LmtpBatch(RelayAddress relay, ChannelExec channel, LmtpClient client) {
+        this.relay = relay;
+        this.channel = channel;
+        this.client = client;
+    }
+
+    public RelayAddress relay() {
+        return relay;
+    }
+
+    public boolean isOpen() {
+        return !broken && channel.isOpen() && !channel.isClosing();
+    }
+
+    /**
+     * Sends one message; one reply per recipient. {@link LocalReadException} when the message
+     * could not be read here (the channel is then unusable too: the relay hands nothing on).
+     */
+    public List<Reply> send(Transaction tx, InputStream message) throws IOException {
+        try {
+            return client.send(tx, new Guarded(message));
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** QUIT when the channel is still usable, then closes it. */
+    @Override
+    public void close() {
+        if (isOpen()) {
+            try {
+                client.quit();
+            } catch (IOException | RuntimeException e) {
+                // closing anyway
+            }
+        }
+        try {
+            channel.close(false).await(Duration.ofSeconds(5));
+        } catch (IOException | RuntimeException e) {
+            channel.close(true);
+        }
+    }
+
+    /** A failure reading the message from the local queue, not of the channel. */
+    public static final class LocalReadException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LocalReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class Guarded extends InputStream {
+        private final InputStream in;
+
+        Guarded(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw new LocalReadException(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new LocalReadException(e);
+            }
+        }
+    }
+}
