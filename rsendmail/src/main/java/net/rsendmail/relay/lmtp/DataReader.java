@@ -6,8 +6,9 @@ import java.io.InputStream;
 
 /**
  * The DATA section of an SMTP/LMTP transaction as a stream: removes dot-stuffing and ends at the
- * line holding a single dot (RFC 5321 §4.5.2). Input that ends before that line is a lost
- * connection, reported as an EOFException, so a cut message is never taken for a whole one.
+ * line holding a single dot (RFC 5321 §4.5.2). Line ends become LF: CRLF is the wire format, and
+ * a local sendmail takes Unix text, as in the plain mode. Input that ends before the dot is a
+ * lost connection, reported as an EOFException, so a cut message is never taken for a whole one.
  */
 final class DataReader extends InputStream {
     private final InputStream in;
@@ -34,6 +35,14 @@ final class DataReader extends InputStream {
             }
             in.reset();
             c = next(); // a leading dot is removed: ".." becomes "."
+        }
+        if (c == '\r') {
+            in.mark(1);
+            if (in.read() == '\n') {
+                c = '\n';
+            } else {
+                in.reset(); // a lone CR stays as it is
+            }
         }
         lineStart = c == '\n';
         return c;

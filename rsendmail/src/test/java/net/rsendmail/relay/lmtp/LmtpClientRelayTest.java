@@ -52,7 +52,7 @@ class LmtpClientRelayTest {
         assertEquals(250, r.get(0).code());
         assertEquals(550, r.get(1).code());
         assertEquals("5.7.1", r.get(1).status());
-        assertArrayEquals("Subject: one\r\n\r\n.leading dot\r\nline\r\n".getBytes(StandardCharsets.UTF_8), relay.mtaStdin());
+        assertArrayEquals("Subject: one\n\n.leading dot\nline\n".getBytes(StandardCharsets.UTF_8), relay.mtaStdin());
 
         // Every recipient refused: DATA is refused, each keeps its own reason.
         r = client.send(new Transaction("a@example.org", List.of("y@other.org"), "Q2", 3), new ByteArrayInputStream("x\n".getBytes()));
@@ -63,7 +63,7 @@ class LmtpClientRelayTest {
             r = client.send(new Transaction("", List.of("c@example.net"), "B" + i, 5), new ByteArrayInputStream("tail".getBytes()));
             assertEquals(250, r.get(0).code(), r.toString());
         }
-        assertArrayEquals("tail\r\n".getBytes(StandardCharsets.UTF_8), relay.mtaStdin());
+        assertArrayEquals("tail\n".getBytes(StandardCharsets.UTF_8), relay.mtaStdin());
         assertEquals(List.of("-oi", "-f", "<>", "--", "c@example.net"), relay.mtaArgv());
         // Replaying an ENVID already accepted: 250, no second hand-over.
         int runs = relay.mtaRuns();

@@ -46,7 +46,7 @@ class LmtpSessionTest {
                 + "RCPT TO:<bad address>\r\n"
                 + "RCPT TO:<c@example.net>\r\n"
                 + "DATA\r\n"
-                + "Subject: s\r\n\r\n..dot\r\nbody\r\n.\r\n"
+                + "Subject: s\r\n\r\n..dot\r\nlone\rCR\r\nbody\r\n.\r\n"
                 + "MAIL FROM:<> \r\nRCPT TO:<d@example.net>\r\nRSET\r\nNOOP\r\nQUIT\r\n";
         String out = session(in);
         assertEquals(List.of("220", "250", "250", "250", "501", "250", "354", "250", "250", "250", "250", "250", "250", "221"),
@@ -54,7 +54,8 @@ class LmtpSessionTest {
         assertTrue(out.contains("250-PIPELINING\r\n") && out.contains("250-ENHANCEDSTATUSCODES\r\n")
                 && out.contains("250-8BITMIME\r\n") && out.contains("250-SMTPUTF8\r\n") && out.contains("250-DSN\r\n"), out);
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "b@example.net", "c@example.net"), relay.mtaArgv());
-        assertArrayEquals("Subject: s\r\n\r\n.dot\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII), relay.mtaStdin());
+        assertArrayEquals("Subject: s\n\n.dot\nlone\rCR\nbody\n".getBytes(StandardCharsets.US_ASCII), relay.mtaStdin(),
+                "unstuffed, LF line ends for the local sendmail, a lone CR kept");
         assertEquals(1, relay.mtaRuns(), "RSET after MAIL/RCPT hands nothing on");
     }
 
