@@ -32,9 +32,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-user=$(id -un)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$tmp/bin" "$tmp/state" /run/sshd 2>/dev/null || mkdir -p "$tmp/bin" "$tmp/state"
+mkdir -p "$tmp/bin"
 # the hand-over: one timestamp line per message
 cat >"$tmp/bin/sendmail" <<STUB
 #!/bin/sh
@@ -42,31 +40,8 @@ date +%s%N >>$tmp/handover
 exec cat >/dev/null
 STUB
 chmod 755 "$tmp/bin/sendmail"
-printf 'sendmail %s\nlog %s\nstate_dir %s\n' "$tmp/bin/sendmail" "$tmp/relay.log" "$tmp/state" >"$tmp/relay.conf"
-ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$tmp/key_java"
-ssh-keygen -q -t ed25519 -N '' -f "$tmp/key_python"
-{
-    echo "restrict,command=\"$dist/bin/rsendmail --config $tmp/relay.conf\" $(cat "$tmp/key_java.pub")"
-    echo "restrict,command=\"PATH=$tmp/bin:/usr/bin:/bin exec /usr/bin/rsendmail\" $(cat "$tmp/key_python.pub")"
-} >"$tmp/authorized_keys"
-cat >"$tmp/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $tmp/host_key
-PidFile $tmp/sshd.pid
-AuthorizedKeysFile $tmp/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin forced-commands-only
-UsePAM no
-StrictModes no
-MaxStartups 100
-LogLevel ERROR
-CONF
-/usr/sbin/sshd -D -f "$tmp/sshd_config" -E "$tmp/sshd.log" </dev/null >/dev/null 2>&1 &
-sshd_pid=$!
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$tmp/host_key.pub")" >"$tmp/known_hosts"
+. "$(dirname "$0")/relay-sshd.sh"
+start_relay_sshd
 cat >"$tmp/sshsendmail.conf" <<CONF
 relay $user@127.0.0.1:$port
 identity $tmp/key_java
