@@ -30,7 +30,31 @@ import java.util.stream.Stream;
  * delivered copy and changes nothing else in a message that already has From, Date and
  * Message-ID with fully qualified addresses: {@link Delivered#original()} is what follows them.
  */
-final class PrivatePostfix implements AutoCloseable {
+public final class PrivatePostfix implements AutoCloseable {
+
+    /**
+     * The master.cf services local submission and queue management need (no smtpd, no chroot),
+     * for this harness and for tests that run a Postfix of their own; delivery transports are added
+     * by each.
+     */
+    public static final List<String> CORE_SERVICES = List.of(
+            "pickup    unix  n       -       n       60      1       pickup",
+            "cleanup   unix  n       -       n       -       0       cleanup",
+            "qmgr      unix  n       -       n       300     1       qmgr",
+            "rewrite   unix  -       -       n       -       -       trivial-rewrite",
+            "bounce    unix  -       -       n       -       0       bounce",
+            "defer     unix  -       -       n       -       0       bounce",
+            "trace     unix  -       -       n       -       0       bounce",
+            "verify    unix  -       -       n       -       1       verify",
+            "flush     unix  n       -       n       1000?   0       flush",
+            "proxymap  unix  -       -       n       -       -       proxymap",
+            "showq     unix  n       -       n       -       -       showq",
+            "error     unix  -       -       n       -       -       error",
+            "retry     unix  -       -       n       -       -       error",
+            "discard   unix  -       -       n       -       -       discard",
+            "anvil     unix  -       -       n       -       1       anvil",
+            "scache    unix  -       -       n       -       1       scache",
+            "postlog   unix-dgram n  -       n       -       1       postlogd");
 
     static final String POSTFIX = "/usr/sbin/postfix";
     static final String SENDMAIL = "/usr/sbin/sendmail";
@@ -158,26 +182,9 @@ final class PrivatePostfix implements AutoCloseable {
                     "alias_database =",
                     "") + "\n");
             // only what local submission and virtual delivery need; no smtpd, no chroot
-            Files2.write(conf.resolve("master.cf"), String.join("\n",
-                    "pickup    unix  n       -       n       60      1       pickup",
-                    "cleanup   unix  n       -       n       -       0       cleanup",
-                    "qmgr      unix  n       -       n       300     1       qmgr",
-                    "rewrite   unix  -       -       n       -       -       trivial-rewrite",
-                    "bounce    unix  -       -       n       -       0       bounce",
-                    "defer     unix  -       -       n       -       0       bounce",
-                    "trace     unix  -       -       n       -       0       bounce",
-                    "verify    unix  -       -       n       -       1       verify",
-                    "flush     unix  n       -       n       1000?   0       flush",
-                    "proxymap  unix  -       -       n       -       -       proxymap",
-                    "showq     unix  n       -       n       -       -       showq",
-                    "error     unix  -       -       n       -       -       error",
-                    "retry     unix  -       -       n       -       -       error",
-                    "discard   unix  -       -       n       -       -       discard",
-                    "virtual   unix  -       n       n       -       -       virtual",
-                    "anvil     unix  -       -       n       -       1       anvil",
-                    "scache    unix  -       -       n       -       1       scache",
-                    "postlog   unix-dgram n  -       n       -       1       postlogd",
-                    "") + "\n");
+            List<String> services = new ArrayList<>(CORE_SERVICES);
+            services.add("virtual   unix  -       n       n       -       -       virtual");
+            Files2.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
             Files2.writeExecutable(sendmailWrapper, "#!/bin/sh\n"
                     + "# Postfix's sendmail, submitting into the private instance in " + dir + "\n"
                     + "exec " + SENDMAIL + " -C " + conf + " \"$@\"\n");

@@ -38,27 +38,35 @@ final class Fs {
     /** Creates {@code file} (must not exist), copies {@code in} into it, fsyncs it; returns the length. */
     static long writeStream(Path file, InputStream in) throws IOException {
         try (FileChannel ch = FileChannel.open(file, NEW_FILE)) {
-            byte[] buf = new byte[64 * 1024];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            long total = 0;
-            while (true) {
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (IOException e) {
-                    throw new InputFailed(e);
-                }
-                if (n < 0) {
-                    break;
-                }
-                bb.clear().limit(n);
-                while (bb.hasRemaining()) {
-                    ch.write(bb);
-                }
-                total += n;
-            }
+            long total = copy(in, ch);
             ch.force(true);
             return total;
+        }
+    }
+
+    /**
+     * Copies {@code in} to the channel's position; a failure of {@code in} (the caller's message)
+     * is told apart from one of the file as {@link InputFailed}. Returns the length.
+     */
+    static long copy(InputStream in, FileChannel ch) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        long total = 0;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw new InputFailed(e);
+            }
+            if (n < 0) {
+                return total;
+            }
+            bb.clear().limit(n);
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+            total += n;
         }
     }
 

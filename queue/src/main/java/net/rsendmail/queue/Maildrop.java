@@ -54,7 +54,7 @@ public final class Maildrop {
                 int uid = (Integer) Files.getAttribute(temp, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 byte[] header = DropFile.header(id, uid, Instant.now(), env);
                 writeFully(ch, ByteBuffer.wrap(header), -1);
-                long size = copy(message, ch);
+                long size = Fs.copy(message, ch);
                 writeFully(ch, ByteBuffer.wrap(DropFile.sizeDigits(size)), DropFile.sizeOffset(header));
                 ch.force(true);
             }
@@ -75,26 +75,6 @@ public final class Maildrop {
                 e.addSuppressed(e2);
             }
             throw Fs.fail("cannot submit to " + maildropDir, e, maildropDir);
-        }
-    }
-
-    private static long copy(InputStream in, FileChannel ch) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        long total = 0;
-        while (true) {
-            int n;
-            try {
-                n = in.read(buf);
-            } catch (IOException e) {
-                throw new Fs.InputFailed(e);
-            }
-            if (n < 0) {
-                return total;
-            }
-            bb.clear().limit(n);
-            writeFully(ch, bb, -1);
-            total += n;
         }
     }
 

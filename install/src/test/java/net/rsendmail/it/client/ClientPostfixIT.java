@@ -1,5 +1,7 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.PrivatePostfix;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -64,29 +66,13 @@ class ClientPostfixIT {
                 "queue_run_delay = 300s",
                 "minimal_backoff_time = 300s",
                 "") + "\n");
-        World.write(conf.resolve("master.cf"), String.join("\n",
-                "pickup    unix  n       -       n       60      1       pickup",
-                "cleanup   unix  n       -       n       -       0       cleanup",
-                "qmgr      unix  n       -       n       300     1       qmgr",
-                "rewrite   unix  -       -       n       -       -       trivial-rewrite",
-                "bounce    unix  -       -       n       -       0       bounce",
-                "defer     unix  -       -       n       -       0       bounce",
-                "trace     unix  -       -       n       -       0       bounce",
-                "verify    unix  -       -       n       -       1       verify",
-                "flush     unix  n       -       n       1000?   0       flush",
-                "proxymap  unix  -       -       n       -       -       proxymap",
-                "showq     unix  n       -       n       -       -       showq",
-                "error     unix  -       -       n       -       -       error",
-                "retry     unix  -       -       n       -       -       error",
-                "discard   unix  -       -       n       -       -       discard",
-                "anvil     unix  -       -       n       -       1       anvil",
-                "scache    unix  -       -       n       -       1       scache",
-                "postlog   unix-dgram n  -       n       -       1       postlogd",
+        List<String> services = new ArrayList<>(PrivatePostfix.CORE_SERVICES);
+        services.addAll(List.of(
                 "# the transport under test (README: Postfix pipe transport)",
                 "sshsendmail unix -     n       n       -       -       pipe",
                 "  user=nobody argv=" + w.sshsendmail() + " --mta=postfix -C " + w.clientConf
-                        + " -f ${sender} -- ${recipient}",
-                "") + "\n");
+                        + " -f ${sender} -- ${recipient}"));
+        World.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
         World.Result r = w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "start"), null, Map.of(),
                 Duration.ofSeconds(60));
         assertEquals(0, r.exit(), () -> r + "\n" + World.read(pf.resolve("maillog")));
