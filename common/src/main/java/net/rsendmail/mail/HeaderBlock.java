@@ -12,22 +12,31 @@ import java.util.Locale;
  * The header section at the start of a message (RFC 5322 §2.2): fields with their byte ranges, so
  * that a field can be read or cut out while every other byte stays as it was.
  *
- * <p>The section ends at the first empty line, or at the first line that is neither a field
- * ({@code name:} with printable ASCII name) nor a continuation (starts with space or tab), which
- * then begins the body, as sendmail treats it.
+ * <p>Lines are read as the relay's MTA reads them (Postfix is_header.c, cleanup): a leading mbox
+ * {@code From } line is skipped, as Postfix's sendmail skips it; a field is a name of printable
+ * ASCII, optional white space (RFC 5322 §4.5.1 obsolete syntax, {@code Bcc :}) and a colon; a line
+ * starting with space or tab continues the open field. The section ends at the first empty line or
+ * at the first line that is neither, which then begins the body.
  */
 public final class HeaderBlock {
-    /** One field; {@code end} includes its line ending and continuation lines. */
-    public record Field(String name, int start, int end) {
+    /**
+     * One field; {@code colon} is the offset of its colon, {@code end} includes its line ending and
+     * continuation lines.
+     */
+    public record Field(String name, int start, int colon, int end) {
     }
+
+    private static final byte[] MBOX_FROM = {'F', 'r', 'o', 'm', ' '};
 
     private final byte[] data;
     private final List<Field> fields;
+    private final int start;
     private final int end;
 
-    private HeaderBlock(byte[] data, List<Field> fields, int end) {
+    private HeaderBlock(byte[] data, List<Field> fields, int start, int end) {
         this.data = data;
         this.fields = fields;
+        this.start = start;
         this.end = end;
     }
 
@@ -35,7 +44,12 @@ public final class HeaderBlock {
     public static HeaderBlock parse(byte[] message, int length) {
         List<Field> fields = new ArrayList<>();
         int pos = 0;
+        if (startsWith(message, length, MBOX_FROM)) {
+            pos = lineEnd(message, 0, length);
+        }
+        int fieldsStart = pos;
         int openStart = 0;
+        int openColon = 0;
         String openName = null;
         while (pos < length) {
             int lineEnd = lineEnd(message, pos, length);
@@ -49,25 +63,32 @@ public final class HeaderBlock {
                 continue;
             }
             if (openName != null) {
-                fields.add(new Field(openName, openStart, pos));
+                fields.add(new Field(openName, openStart, openColon, pos));
                 openName = null;
             }
-            int colon = fieldName(message, pos, lineEnd);
+            int nameEnd = nameEnd(message, pos, lineEnd);
+            int colon = nameEnd < 0 ? -1 : colonAfter(message, nameEnd, lineEnd);
             if (colon < 0) {
                 break; // not a header line: the body starts here
             }
-            openName = new String(message, pos, colon - pos, StandardCharsets.US_ASCII);
+            openName = new String(message, pos, nameEnd - pos, StandardCharsets.US_ASCII);
             openStart = pos;
+            openColon = colon;
             pos = lineEnd;
         }
         if (openName != null) {
-            fields.add(new Field(openName, openStart, pos));
+            fields.add(new Field(openName, openStart, openColon, pos));
         }
-        return new HeaderBlock(message, List.copyOf(fields), pos);
+        return new HeaderBlock(message, List.copyOf(fields), fieldsStart, pos);
     }
 
     public List<Field> fields() {
         return fields;
+    }
+
+    /** Offset of the first field: past a leading mbox {@code From } line, else 0. */
+    public int start() {
+        return start;
     }
 
     /** Offset just past the last field. */
@@ -77,8 +98,7 @@ public final class HeaderBlock {
 
     /** The unfolded body of a field (after the colon), decoded as UTF-8 (RFC 6532); null if malformed. */
     public String value(Field f) {
-        int colon = f.start() + f.name().length();
-        int from = colon + 1;
+        int from = f.colon() + 1;
         try {
             String raw = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -130,6 +150,43 @@ public final class HeaderBlock {
         return out;
     }
 
+    /**
+     * The fields {@code sendmail -t} takes recipients from: Resent-To, Resent-Cc and Resent-Bcc
+     * when the message has any Resent- field (it is being resent, RFC 5322 §3.6.6), else To, Cc and
+     * Bcc, as sendmail's headers.c does.
+     */
+    public List<String> recipientFieldNames() {
+        for (Field f : fields) {
+            if (f.name().regionMatches(true, 0, "Resent-", 0, 7)) {
+                return List.of("Resent-To", "Resent-Cc", "Resent-Bcc");
+            }
+        }
+        return List.of("To", "Cc", "Bcc");
+    }
+
+    /** {@code -t}: the byte ranges of every Bcc and Resent-Bcc field, ascending, to cut out. */
+    public List<int[]> blindCopyRanges() {
+        List<int[]> out = new ArrayList<>();
+        for (Field f : fields) {
+            if (f.name().equalsIgnoreCase("Bcc") || f.name().equalsIgnoreCase("Resent-Bcc")) {
+                out.add(new int[] {f.start(), f.end()});
+            }
+        }
+        return out;
+    }
+
+    private static boolean startsWith(byte[] b, int length, byte[] prefix) {
+        if (length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int lineEnd(byte[] b, int pos, int length) {
         for (int i = pos; i < length; i++) {
             if (b[i] == '\n') {
@@ -139,17 +196,21 @@ public final class HeaderBlock {
         return length;
     }
 
-    /** Offset of the colon if the line starts with a field name (RFC 5322 §3.6.8 ftext), else -1. */
-    private static int fieldName(byte[] b, int pos, int lineEnd) {
-        for (int i = pos; i < lineEnd; i++) {
-            byte c = b[i];
-            if (c == ':') {
-                return i > pos ? i : -1;
-            }
-            if (c < 33 || c > 126) {
-                return -1;
-            }
+    /** Offset just past a field name (RFC 5322 §3.6.8 ftext: printable ASCII but colon) at pos, else -1. */
+    private static int nameEnd(byte[] b, int pos, int lineEnd) {
+        int i = pos;
+        while (i < lineEnd && b[i] >= 33 && b[i] <= 126 && b[i] != ':') {
+            i++;
         }
-        return -1;
+        return i > pos ? i : -1;
+    }
+
+    /** The colon after a name and optional spaces and tabs (RFC 5322 §4.5.1), else -1. */
+    private static int colonAfter(byte[] b, int pos, int lineEnd) {
+        int i = pos;
+        while (i < lineEnd && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        return i < lineEnd && b[i] == ':' ? i : -1;
     }
 }

@@ -16,6 +16,16 @@ public final class Refusal extends Exception {
         this.status = status;
     }
 
+    /** A refusal with the exit code's own status from the one table in {@link SysExit}. */
+    public Refusal(SysExit exit, String reason) {
+        this(exit, exit.status(), reason);
+    }
+
+    /** Whether the client should keep the mail and try again: the status class, RFC 3463 §3.1. */
+    public boolean isTemporary() {
+        return status.charAt(0) == '4';
+    }
+
     public SysExit exit() {
         return exit;
     }
@@ -36,12 +46,12 @@ public final class Refusal extends Exception {
 
     /** Bad command line: EX_USAGE, RFC 3463 5.5.4 (invalid command arguments). */
     public static Refusal usage(String reason) {
-        return new Refusal(SysExit.USAGE, "5.5.4", reason);
+        return new Refusal(SysExit.USAGE, reason);
     }
 
     /** Unusable message: EX_DATAERR, RFC 3463 5.6.0 (other media error). */
     public static Refusal data(String reason) {
-        return new Refusal(SysExit.DATAERR, "5.6.0", reason);
+        return new Refusal(SysExit.DATAERR, reason);
     }
 
     /** Bad recipient address syntax: EX_USAGE, RFC 3463 5.1.3. */
@@ -61,7 +71,7 @@ public final class Refusal extends Exception {
 
     /** Outside the key's policy: EX_NOPERM, RFC 3463 5.7.1 (delivery not authorized). */
     public static Refusal policy(String reason) {
-        return new Refusal(SysExit.NOPERM, "5.7.1", reason);
+        return new Refusal(SysExit.NOPERM, reason);
     }
 
     /** Too many recipients for the policy: EX_NOPERM, RFC 3463 5.5.3. */
@@ -76,11 +86,11 @@ public final class Refusal extends Exception {
 
     /** Local trouble the client can retry: EX_TEMPFAIL, RFC 3463 4.3.0. */
     public static Refusal temporary(String reason) {
-        return new Refusal(SysExit.TEMPFAIL, "4.3.0", reason);
+        return new Refusal(SysExit.TEMPFAIL, reason);
     }
 
     /** Own configuration unusable: EX_CONFIG, RFC 3463 4.3.5 (system incorrectly configured). */
     public static Refusal config(String reason) {
-        return new Refusal(SysExit.CONFIG, "4.3.5", reason);
+        return new Refusal(SysExit.CONFIG, reason);
     }
 }

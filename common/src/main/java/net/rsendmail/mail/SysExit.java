@@ -1,32 +1,47 @@
 package net.rsendmail.mail;
 
-/** Exit codes from sysexits.h, the contract between a sendmail program and whatever calls it. */
+/**
+ * Exit codes from sysexits.h, the contract between a sendmail program and whatever calls it, with
+ * the one table of what each means: its default RFC 3463 status and whether the caller should keep
+ * the mail and try again. Modelled on Postfix's sys_exits.c; unlike Postfix, local trouble on the
+ * relay (software, OS, file, I/O and configuration errors) is temporary, so that an admin's mistake
+ * keeps mail queued instead of bouncing it.
+ */
 public enum SysExit {
-    OK(0),
-    USAGE(64),
-    DATAERR(65),
-    NOINPUT(66),
-    NOUSER(67),
-    NOHOST(68),
-    UNAVAILABLE(69),
-    SOFTWARE(70),
-    OSERR(71),
-    OSFILE(72),
-    CANTCREAT(73),
-    IOERR(74),
-    TEMPFAIL(75),
-    PROTOCOL(76),
-    NOPERM(77),
-    CONFIG(78);
+    OK(0, "2.0.0", false),
+    USAGE(64, "5.5.4", false),
+    DATAERR(65, "5.6.0", false),
+    NOINPUT(66, "5.3.0", false),
+    NOUSER(67, "5.1.1", false),
+    NOHOST(68, "5.1.2", false),
+    UNAVAILABLE(69, "5.3.0", false),
+    SOFTWARE(70, "4.3.0", true),
+    OSERR(71, "4.3.0", true),
+    OSFILE(72, "4.3.0", true),
+    CANTCREAT(73, "4.3.0", true),
+    IOERR(74, "4.3.0", true),
+    TEMPFAIL(75, "4.3.0", true),
+    PROTOCOL(76, "5.5.0", false),
+    NOPERM(77, "5.7.1", false),
+    CONFIG(78, "4.3.5", true);
 
     private final int code;
+    private final String status;
+    private final boolean temporary;
 
-    SysExit(int code) {
+    SysExit(int code, String status, boolean temporary) {
         this.code = code;
+        this.status = status;
+        this.temporary = temporary;
     }
 
     public int code() {
         return code;
+    }
+
+    /** The RFC 3463 status this code stands for when nothing more precise is known. */
+    public String status() {
+        return status;
     }
 
     /** The sysexits value for {@code code}, or null when it is not one (sysexits.h: 0 and 64..78). */
@@ -40,8 +55,8 @@ public enum SysExit {
         return values()[code - USAGE.code + 1];
     }
 
-    /** Whether a caller should keep the mail and try again (sendmail(8): only EX_TEMPFAIL is temporary). */
+    /** Whether a caller should keep the mail and try again. */
     public boolean isTemporary() {
-        return this == TEMPFAIL;
+        return temporary;
     }
 }

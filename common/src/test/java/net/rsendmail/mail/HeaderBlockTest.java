@@ -90,4 +90,43 @@ class HeaderBlockTest {
         AddressException e = assertThrows(AddressException.class, () -> parse("Cc: <a@x.org\n\n").addresses("Cc"));
         assertEquals("Cc field: '<' without '>'", e.getMessage());
     }
+
+    @Test
+    void obsoleteWhitespaceBeforeTheColonIsAField() throws AddressException {
+        // RFC 5322 §4.5.1, and Postfix's is_header(): the scan must not stop where the MTA goes on.
+        HeaderBlock h = parse("Subject: s\nBcc : x@x.org\nX-Old\t: y\nFrom: a@x.org\n\nbody");
+        assertEquals(List.of("Subject", "Bcc", "X-Old", "From"), h.fields().stream().map(HeaderBlock.Field::name).toList());
+        assertEquals(List.of("x@x.org"), h.addresses("Bcc"));
+        assertEquals(List.of("a@x.org"), h.addresses("From"));
+    }
+
+    @Test
+    void linesThatAreNoFieldStillEndTheSection() {
+        for (String bad : List.of("Na me: x", ": x", "X\u00e9: x", "X\u0001: x", "no colon at all", "X-\u007f: x")) {
+            HeaderBlock h = parse("From: a@x.org\n" + bad + "\nTo: b@x.org\n\n");
+            assertEquals(List.of("From"), h.fields().stream().map(HeaderBlock.Field::name).toList(), bad);
+        }
+    }
+
+    @Test
+    void aLeadingMboxFromLineIsSkippedAsPostfixSkipsIt() throws AddressException {
+        HeaderBlock h = parse("From a@x.org Tue Dec  1 10:00:00 2026\nFrom: b@x.org\nTo: c@x.org\n\nFrom d\n");
+        assertEquals(38, h.start());
+        assertEquals(List.of("b@x.org"), h.addresses("From"));
+        assertEquals(List.of("c@x.org"), h.addresses("To"));
+        assertEquals(0, parse("From: b@x.org\n\n").start());
+        assertEquals(0, parse("Subject: s\nFrom a@x.org\n\n").start());
+    }
+
+    @Test
+    void resentFieldsChooseTheRecipientFieldsAndBothBccsAreCut() {
+        assertEquals(List.of("To", "Cc", "Bcc"), parse("To: a@x.org\nBcc: b@x.org\n\n").recipientFieldNames());
+        HeaderBlock h = parse("To: a@x.org\nbcc: b@x.org\nResent-Date: now\nResent-To: c@x.org\nRESENT-BCC : d@x.org\n\n");
+        assertEquals(List.of("Resent-To", "Resent-Cc", "Resent-Bcc"), h.recipientFieldNames());
+        List<int[]> cut = h.blindCopyRanges();
+        assertEquals(2, cut.size());
+        assertEquals(12, cut.get(0)[0]);
+        assertEquals(25, cut.get(0)[1]);
+        assertEquals("RESENT-BCC", h.fields().get(4).name(), "the name without the obsolete white space");
+    }
 }

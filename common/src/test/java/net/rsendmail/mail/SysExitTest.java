@@ -33,4 +33,19 @@ class SysExitTest {
         assertEquals(SysExit.CONFIG, Refusal.config("x").exit());
         assertEquals(SysExit.DATAERR, Refusal.data("x").exit());
     }
+
+    @Test
+    void theTableStatusAgreesWithWhetherACodeIsTemporary() {
+        for (SysExit e : SysExit.values()) {
+            if (e == SysExit.OK) {
+                assertEquals('2', e.status().charAt(0));
+                continue;
+            }
+            assertEquals(e.isTemporary() ? '4' : '5', e.status().charAt(0), e.name());
+            assertEquals(e.status(), new Refusal(e, "x").status(), "a refusal takes its code's status by default");
+            assertEquals(e.isTemporary(), new Refusal(e, "x").isTemporary());
+        }
+        assertTrue(SysExit.CONFIG.isTemporary(), "a relay misconfiguration keeps the mail queued");
+        assertEquals("5.7.1", SysExit.NOPERM.status());
+    }
 }

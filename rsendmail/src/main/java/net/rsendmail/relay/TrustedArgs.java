@@ -8,20 +8,26 @@ import net.rsendmail.relay.config.RelayConfig;
 
 /**
  * The options only the relay's admin may give, at the start of argv (SPEC §2.1): {@code --config
- * FILE} and {@code --policy NAME}. Whatever follows is the client's request when there is no
- * SSH_ORIGINAL_COMMAND.
+ * FILE}, {@code --policy NAME} and {@code --check}. Whatever follows is the client's request when
+ * there is no SSH_ORIGINAL_COMMAND.
  */
-record TrustedArgs(Path config, boolean configExplicit, String policy, List<String> rest) {
+record TrustedArgs(Path config, boolean configExplicit, String policy, boolean check, List<String> rest) {
 
     static TrustedArgs parse(String[] argv) throws Refusal {
         Path config = RelayConfig.DEFAULT_FILE;
         boolean explicit = false;
         String policy = null;
+        boolean check = false;
         int i = 0;
         while (i < argv.length) {
             String a = argv[i];
             String value;
             String opt;
+            if (a.equals("--check")) {
+                check = true;
+                i++;
+                continue;
+            }
             if (a.equals("--config") || a.equals("--policy")) {
                 if (i + 1 >= argv.length) {
                     throw Refusal.config(a + " needs a value in the forced command");
@@ -46,6 +52,6 @@ record TrustedArgs(Path config, boolean configExplicit, String policy, List<Stri
                 policy = value;
             }
         }
-        return new TrustedArgs(config, explicit, policy, Arrays.asList(argv).subList(i, argv.length));
+        return new TrustedArgs(config, explicit, policy, check, Arrays.asList(argv).subList(i, argv.length));
     }
 }

@@ -43,7 +43,7 @@ class HostileCommandTest {
         c.add(new Case("rsendmail --config=/tmp/evil.conf b@example.org", "--config"));
         c.add(new Case("rsendmail --policy admin b@example.org", "--policy"));
         c.add(new Case("rsendmail --policy=admin b@example.org", "--policy"));
-        c.add(new Case("rsendmail --help", "--help"));
+        c.add(new Case("rsendmail --help now", "--help"));
         c.add(new Case("rsendmail --lmtp b@example.org", "--lmtp"));
         c.add(new Case("rsendmail --version -bp", "--version"));
         // Shell metacharacters, quoted or not.

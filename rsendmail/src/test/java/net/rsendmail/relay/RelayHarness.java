@@ -29,6 +29,7 @@ public final class RelayHarness {
                 + "d=" + dir + "\n"
                 + "printf '%s\\n' \"$@\" > \"$d/argv\"\n"
                 + "cat > \"$d/stdin\"\n"
+                + "[ -f \"$d/delay\" ] && sleep \"$(cat \"$d/delay\")\"\n"
                 + "env > \"$d/env\"\n"
                 + "echo run >> \"$d/runs\"\n"
                 + "[ -f \"$d/say\" ] && cat \"$d/say\" >&2\n"
@@ -71,6 +72,28 @@ public final class RelayHarness {
 
     public void mtaExits(int code) throws IOException {
         Files.writeString(dir.resolve("exit-code"), Integer.toString(code));
+    }
+
+    /** The MTA takes this long (sleep(1) syntax) before it exits. */
+    public void mtaTakes(String seconds) throws IOException {
+        Files.writeString(dir.resolve("delay"), seconds);
+    }
+
+    /** The relay as its own JVM, as sshd runs it: {@code SSH_ORIGINAL_COMMAND} set, stdin and stdout piped. */
+    public Process start(String command, List<String> jvmOptions) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("SSH_ORIGINAL_COMMAND", command);
+        pb.redirectError(dir.resolve("stderr").toFile());
+        return pb.start();
+    }
+
+    public String stderrOf() throws IOException {
+        Path p = dir.resolve("stderr");
+        return Files.exists(p) ? Files.readString(p) : "";
     }
 
     public void mtaSays(String text) throws IOException {

@@ -36,8 +36,8 @@ class RelayTest {
                 && !l.startsWith("_=")).toList();
         assertEquals(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), env, "clean environment");
         String log = relay.logLines().get(0);
-        assertTrue(log.contains("INFO policy=default from=<a@example.org> nrcpt=2 to=<b@example.net>,<c@example.net>"
-                + " size=" + MSG.length()), log);
+        assertTrue(log.contains("INFO policy=default mode=plain envid=- from=<a@example.org> nrcpt=2"
+                + " to=<b@example.net>,<c@example.net> size=" + MSG.length() + " duration_ms="), log);
         assertTrue(log.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z rsendmail\\[\\d+\\]: .*status=sent"), log);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * @param extractRecipients {@code -t}: also take recipients from To, Cc and Bcc
  */
 public record ClientRequest(Mode mode, String sender, List<String> recipients, boolean extractRecipients) {
-    public enum Mode { SEND, LMTP, VERSION }
+    public enum Mode { SEND, LMTP, VERSION, HELP }
 
     public boolean nullSender() {
         return sender != null && sender.isEmpty();

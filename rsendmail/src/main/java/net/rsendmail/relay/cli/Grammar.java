@@ -12,6 +12,29 @@ import net.rsendmail.mail.Refusal;
  * {@code --lmtp} alone and {@code --version}. Every other word is refused with EX_USAGE.
  */
 public final class Grammar {
+    /** What {@code rsendmail --help} prints: the whole grammar, nothing more. */
+    public static final String USAGE = String.join("\n",
+            "usage: rsendmail [options] [--] recipient ...",
+            "       rsendmail --lmtp | --version | --help",
+            "",
+            "The message is read from standard input and handed to the relay's MTA if the key's",
+            "policy allows it. Accepted words (everything else is refused with exit 64):",
+            "  recipient ...          RFC 5321 local@domain, never starting with '-'",
+            "  -f SENDER, -r SENDER   envelope sender ('<>' or '' is the null sender);",
+            "                         without it, the single address of the From header",
+            "  -t                     also take recipients from To, Cc, Bcc (Resent-* when resent);",
+            "                         Bcc and Resent-Bcc are removed",
+            "  -i, -oi                accepted: a lone dot never ends the message",
+            "  -v, -R W, -N W, -V ENVID, -F NAME, -odb, -odi, -oem, -oep, -om   accepted, ignored",
+            "  --                     ends options",
+            "  --lmtp                 LMTP (RFC 2033) batch mode on stdin/stdout, exactly-once by ENVID",
+            "  --version              print the version",
+            "  --help                 print this text",
+            "Exit: 0 handed over; 64 usage; 65 bad message; 69 too big; 75 try again later;",
+            "77 not allowed for this key; 78 relay configuration. On failure one line on stderr:",
+            "an RFC 3463 status and the reason.",
+            "");
+
     private Grammar() {
     }
 
@@ -67,6 +90,11 @@ public final class Grammar {
                         throw Refusal.usage("--version takes no other arguments");
                     }
                     return new ClientRequest(ClientRequest.Mode.VERSION, null, List.of(), false);
+                case "--help":
+                    if (words.size() != 1) {
+                        throw Refusal.usage("--help takes no other arguments");
+                    }
+                    return new ClientRequest(ClientRequest.Mode.HELP, null, List.of(), false);
                 case "-t":
                     extract = true;
                     continue;

@@ -8,9 +8,14 @@ public final class Printable {
     }
 
     public static String of(String word) {
-        StringBuilder b = new StringBuilder(Math.min(word.length(), MAX) + 8);
+        return of(word, MAX);
+    }
+
+    /** Like {@link #of(String)}, cut after {@code max} characters: for whole reply and status lines. */
+    public static String of(String word, int max) {
+        StringBuilder b = new StringBuilder(Math.min(word.length(), max) + 8);
         for (int i = 0; i < word.length(); i++) {
-            if (b.length() >= MAX) {
+            if (b.length() >= max) {
                 b.append("...");
                 break;
             }

@@ -9,6 +9,8 @@ import net.rsendmail.relay.policy.Policy;
  * and the named policies.
  *
  * @param log "syslog", "stderr", "none", or an absolute file path
+ * @param idleTimeout seconds without input before a session is closed (RFC 5321 §4.5.3.2.7)
+ * @param mtaTimeout seconds the MTA may run; shorter than {@code idleTimeout}
  */
 public record RelayConfig(
         Path sendmail,
@@ -16,13 +18,18 @@ public record RelayConfig(
         Path stateDir,
         Path spoolDir,
         String defaultPolicy,
+        long idleTimeout,
+        long mtaTimeout,
         Map<String, Policy> policies) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/rsendmail.conf");
+    public static final long DEFAULT_IDLE_TIMEOUT = 300;
+    public static final long DEFAULT_MTA_TIMEOUT = 240;
 
     public static RelayConfig defaults() {
         return new RelayConfig(Path.of("/usr/sbin/sendmail"), "syslog", Path.of("/var/lib/rsendmail"),
-                Path.of(System.getProperty("java.io.tmpdir")), "default", Map.of());
+                Path.of(System.getProperty("java.io.tmpdir")), "default", DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MTA_TIMEOUT, Map.of());
     }
 
     /** The policy called {@code name}, or the default policy when name is null; null if it does not exist. */

@@ -37,6 +37,9 @@ public final class RelayConfigReader {
         Path stateDir = d.stateDir();
         Path spoolDir = d.spoolDir();
         String defaultPolicy = d.defaultPolicy();
+        long idleTimeout = d.idleTimeout();
+        long mtaTimeout = d.mtaTimeout();
+        Entry timeoutEntry = null;
         Map<String, PolicyBuilder> builders = new HashMap<>();
         List<String> order = new ArrayList<>();
         Entry defaultPolicyEntry = null;
@@ -48,6 +51,8 @@ public final class RelayConfigReader {
                     case "state_dir": stateDir = ConfigFile.absolutePath(e); break;
                     case "spool_dir": spoolDir = ConfigFile.absolutePath(e); break;
                     case "default_policy": defaultPolicy = name(e); defaultPolicyEntry = e; break;
+                    case "idle_timeout": idleTimeout = seconds(e); timeoutEntry = e; break;
+                    case "mta_timeout": mtaTimeout = seconds(e); timeoutEntry = e; break;
                     default: throw e.error("unknown key '" + e.key() + "'");
                 }
             } else if (e.section().equals("policy")) {
@@ -69,11 +74,25 @@ public final class RelayConfigReader {
         if (defaultPolicyEntry != null && !builders.containsKey(defaultPolicy)) {
             throw defaultPolicyEntry.error("default_policy names no [policy " + defaultPolicy + "] section");
         }
+        if (mtaTimeout >= idleTimeout) {
+            // The MTA must answer before the session's own watch could end it.
+            throw timeoutEntry.error("mta_timeout (" + mtaTimeout + " s) must be shorter than idle_timeout ("
+                    + idleTimeout + " s)");
+        }
         Map<String, Policy> policies = new HashMap<>();
         for (String n : order) {
             policies.put(n, builders.get(n).build());
         }
-        return new RelayConfig(sendmail, log, stateDir, spoolDir, defaultPolicy, Map.copyOf(policies));
+        return new RelayConfig(sendmail, log, stateDir, spoolDir, defaultPolicy, idleTimeout, mtaTimeout,
+                Map.copyOf(policies));
+    }
+
+    private static long seconds(Entry e) throws ConfigException {
+        long v = ConfigFile.number(e);
+        if (v < 1 || v > 86_400) {
+            throw e.error(e.key() + ": seconds from 1 to 86400, not " + v);
+        }
+        return v;
     }
 
     private static String logTarget(Entry e) throws ConfigException {

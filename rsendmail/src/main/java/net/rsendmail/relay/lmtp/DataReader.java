@@ -9,10 +9,15 @@ import java.io.InputStream;
  * line holding a single dot (RFC 5321 §4.5.2). Line ends become LF: CRLF is the wire format, and
  * a local sendmail takes Unix text, as in the plain mode. Input that ends before the dot is a
  * lost connection, reported as an EOFException, so a cut message is never taken for a whole one.
+ *
+ * <p>Bare LF is read as Postfix's {@code smtpd_forbid_bare_newline = normalize} reads it: a line
+ * may end in LF alone, but only CR LF . CR LF ends the data, so that no client can make the relay
+ * and another hop disagree on where a message ends (SMTP smuggling).
  */
 final class DataReader extends InputStream {
     private final InputStream in;
     private boolean lineStart = true;
+    private boolean afterCrLf = true;
     private boolean ended;
 
     DataReader(InputStream in) {
@@ -29,22 +34,25 @@ final class DataReader extends InputStream {
             in.mark(2);
             int c1 = in.read();
             int c2 = in.read();
-            if (c1 == '\r' && c2 == '\n') {
+            if (afterCrLf && c1 == '\r' && c2 == '\n') {
                 ended = true;
                 return -1;
             }
             in.reset();
             c = next(); // a leading dot is removed: ".." becomes "."
         }
+        boolean crLf = false;
         if (c == '\r') {
             in.mark(1);
             if (in.read() == '\n') {
                 c = '\n';
+                crLf = true;
             } else {
                 in.reset(); // a lone CR stays as it is
             }
         }
         lineStart = c == '\n';
+        afterCrLf = crLf;
         return c;
     }
 

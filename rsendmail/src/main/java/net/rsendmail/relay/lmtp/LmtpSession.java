@@ -10,94 +10,121 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import net.rsendmail.lmtp.Xtext;
 import net.rsendmail.mail.AddressException;
-import net.rsendmail.mail.HeaderBlock;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
+import net.rsendmail.relay.accept.Acceptance;
+import net.rsendmail.relay.accept.Outcome;
+import net.rsendmail.relay.accept.Submission;
 import net.rsendmail.relay.cli.Printable;
-import net.rsendmail.relay.config.RelayConfig;
-import net.rsendmail.relay.log.RequestLog;
+import net.rsendmail.relay.io.IdleWatch;
+import net.rsendmail.relay.log.RequestLine;
 import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.policy.PolicyGate;
-import net.rsendmail.relay.policy.RateLimiter;
-import net.rsendmail.relay.spool.Spool;
-import net.rsendmail.relay.transport.SendmailTransport;
+import net.rsendmail.relay.state.EnvidStore;
+import net.rsendmail.relay.state.StateDir;
 
 /**
  * {@code rsendmail --lmtp}: LMTP (RFC 2033) on stdin/stdout, many messages per SSH channel, each
- * checked and handed over like a plain-mode request, with a reply per recipient after DATA.
- * Extensions: PIPELINING (RFC 2920), ENHANCEDSTATUSCODES (RFC 2034), 8BITMIME (RFC 6152),
+ * run through the same {@link Acceptance} step as a plain-mode request, with a reply per recipient
+ * after DATA. Extensions: PIPELINING (RFC 2920), ENHANCEDSTATUSCODES (RFC 2034), 8BITMIME (RFC 6152),
  * SMTPUTF8 (RFC 6531), SIZE (RFC 1870), DSN (RFC 3461: ENVID makes retries exactly-once).
+ *
+ * <p>Never silent: after the greeting every way the session ends has a reply line and a log line.
+ * Memory stays bounded whatever the client sends: every input line, good or bad, counts against
+ * {@link #MAX_COMMANDS}, and replies are flushed once {@link #MAX_PENDING} characters wait.
  */
 public final class LmtpSession {
     /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
     static final int MAX_COMMAND_LINE = 512;
     static final int MAX_COMMANDS = 100_000;
-    public static final long IDLE_TIMEOUT_MS = 300_000;
+    static final int MAX_PENDING = 4096;
     private static final int MAX_ENVID = 100; // RFC 3461 §4.4
 
     private final BufferedInputStream in;
     private final OutputStream out;
+    private final Acceptance acceptance;
     private final Policy policy;
-    private final RelayConfig config;
+    private final Path stateDir;
+    private final IdleWatch watch;
     private final String hostname;
-    private final long idleTimeoutMs;
     private final StringBuilder pending = new StringBuilder();
+    private final ReentrantLock writing = new ReentrantLock();
+    private final byte[] lineBuf = new byte[MAX_COMMAND_LINE];
 
     private boolean greeted;
     private int commands;
-    private volatile long lastInput = System.nanoTime();
+    private boolean limitReached;
 
     // The open transaction.
     private String sender;
     private String envid;
     private final List<String> recipients = new ArrayList<>();
 
-    public LmtpSession(InputStream in, OutputStream out, Policy policy, RelayConfig config, long idleTimeoutMs) {
-        this.in = new BufferedInputStream(in, 64 * 1024);
+    public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
+        this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
         this.out = out;
-        this.policy = policy;
-        this.config = config;
+        this.acceptance = acceptance;
+        this.policy = acceptance.policy();
+        this.stateDir = stateDir;
+        this.watch = watch;
         this.hostname = hostname();
-        this.idleTimeoutMs = idleTimeoutMs;
     }
 
     /**
      * Serves until QUIT or end of input; returns the process exit code. Input that ends inside
      * DATA hands nothing on (SPEC §2.5: integrity) and ends the session with EX_TEMPFAIL.
      */
-    public int run() throws IOException {
+    public int run() {
+        watch.onExpiry(this::idleFarewell);
+        watch.start();
         try {
             return serve();
-        } catch (EOFException e) {
-            log(sender == null ? "" : sender, recipients, 0, "lost connection in DATA, nothing handed on", envid);
-            return 75;
+        } catch (IOException e) {
+            // The client's side of the channel is gone: nobody is left to read a reply.
+            log("connection lost: " + e.getMessage());
+            return SysExit.TEMPFAIL.code();
+        } catch (RuntimeException e) {
+            Refusal r = Refusal.temporary("internal error, closing: " + Printable.of(String.valueOf(e.getMessage()), 200));
+            closing("421 " + r.line(), Acceptance.refused(r));
+            return SysExit.TEMPFAIL.code();
         }
     }
 
     private int serve() throws IOException {
-        startIdleWatch();
-        new EnvidStore(config.stateDir(), policy.name()).purgeIfDue(Instant.now());
+        try {
+            StateDir.check(stateDir);
+        } catch (Refusal r) {
+            closing("421 " + r.line(), Acceptance.refused(r));
+            return r.exit().code();
+        }
+        new EnvidStore(stateDir, policy.name()).purgeIfDue(Instant.now());
         reply("220 " + hostname + " LMTP rsendmail ready");
         flush();
         while (true) {
             String line = readCommand();
-            if (line == null) {
-                return sender == null ? 0 : 75; // gone mid-transaction: nothing was handed on
+            if (limitReached) {
+                return SysExit.TEMPFAIL.code();
             }
-            if (++commands > MAX_COMMANDS) {
-                reply("421 4.7.0 too many commands, closing");
-                flush();
-                return 75;
+            if (line == null) {
+                if (sender != null) {
+                    log("connection closed inside a transaction, nothing handed on");
+                    return SysExit.TEMPFAIL.code();
+                }
+                return SysExit.OK.code();
             }
             if (!command(line)) {
                 flush();
-                return 0;
+                return SysExit.OK.code();
+            }
+            if (pending.length() >= MAX_PENDING) {
+                flush();
             }
         }
     }
@@ -185,7 +212,8 @@ public final class LmtpSession {
                         return;
                     }
                     if (size > policy.maxSize()) {
-                        reply("552 5.3.4 message too big: over " + policy.maxSize() + " bytes");
+                        refuse(Refusal.tooBig("message too big: over " + policy.maxSize() + " bytes"),
+                                acceptance.line().sender(from).size(size));
                         return;
                     }
                     break;
@@ -225,11 +253,11 @@ public final class LmtpSession {
             }
             PolicyGate.checkSender(policy, from);
         } catch (AddressException e) {
-            reply("553 5.1.7 bad sender address (" + e.getMessage() + "): " + Printable.of(from));
+            refuse(Refusal.badSender("bad sender address (" + e.getMessage() + "): " + Printable.of(from)),
+                    acceptance.line().envid(id));
             return;
         } catch (Refusal r) {
-            reply(Replies.line(r));
-            log(from, List.of(), 0, "refused " + r.line(), id);
+            refuse(r, acceptance.line().sender(from).envid(id));
             return;
         }
         sender = from;
@@ -264,14 +292,15 @@ public final class LmtpSession {
         try {
             Mailbox.parse(to, policy.allowBareLocal());
         } catch (AddressException e) {
-            reply("553 5.1.3 bad recipient address (" + e.getMessage() + "): " + Printable.of(to));
+            refuse(Refusal.badRecipient("bad recipient address (" + e.getMessage() + "): " + Printable.of(to)),
+                    acceptance.line().sender(sender).envid(envid));
             return;
         }
         try {
             PolicyGate.checkRecipient(policy, to);
             PolicyGate.checkRecipientCount(policy, recipients.size() + 1);
         } catch (Refusal r) {
-            reply(Replies.line(r));
+            refuse(r, acceptance.line().sender(sender).envid(envid).recipients(List.of(to)));
             return;
         }
         recipients.add(to);
@@ -290,86 +319,27 @@ public final class LmtpSession {
         reply("354 end data with <CR><LF>.<CR><LF>");
         flush();
         DataReader body = new DataReader(in);
-        Spool spool;
+        Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid), body);
         try {
-            spool = Spool.read(body, policy.maxSize(), config.spoolDir());
-        } catch (Refusal r) {
-            // Too big, or the spool failed: read on to the dot to stay in step, then refuse the
-            // message. If the input ends first, drain() throws: the connection is gone.
+            if (outcome instanceof Outcome.Cut) {
+                throw new EOFException("connection closed inside DATA");
+            }
+            // Refused before the end (too big): read on to the dot to stay in step with the client.
             body.drain();
-            allRecipients(Replies.line(r));
-            log(sender, recipients, 0, "refused " + r.line(), envid);
-            reset();
-            return;
-        }
-        try (spool) {
-            deliver(spool);
+            String line;
+            if (outcome instanceof Outcome.Refused r) {
+                line = Replies.line(r.refusal());
+            } else if (outcome instanceof Outcome.Duplicate) {
+                line = "250 2.0.0 already accepted for ENVID " + Printable.of(envid);
+            } else {
+                line = "250 2.0.0 delivered to relay MTA" + (envid == null ? "" : " (ENVID " + Printable.of(envid) + ")");
+            }
+            // LMTP: after DATA, one reply for each RCPT that was accepted (RFC 2033 §4.2).
+            for (int i = 0; i < recipients.size(); i++) {
+                reply(line);
+            }
         } finally {
-            lastInput = System.nanoTime();
             reset();
-        }
-    }
-
-    /** Policy on the headers, the rate limit, exactly-once and the hand-over: then one reply per RCPT. */
-    private void deliver(Spool spool) throws IOException {
-        Set<String> unique = new LinkedHashSet<>(recipients);
-        try {
-            if (policy.headerFromMatch()) {
-                HeaderBlock headers = HeaderBlock.parse(spool.head(), spool.headLength());
-                try {
-                    PolicyGate.checkHeaderFrom(policy, headers.addresses("From"));
-                } catch (AddressException e) {
-                    throw Refusal.data("unparsable header: " + e.getMessage());
-                }
-            }
-        } catch (Refusal r) {
-            allRecipients(Replies.line(r));
-            log(sender, recipients, spool.size(), "refused " + r.line(), envid);
-            return;
-        }
-        if (envid == null) {
-            handOver(spool, new ArrayList<>(unique), null);
-            return;
-        }
-        try (EnvidStore.Record record = new EnvidStore(config.stateDir(), policy.name()).open(envid)) {
-            List<String> todo = new ArrayList<>();
-            for (String r : unique) {
-                if (!record.accepted(r)) {
-                    todo.add(r);
-                }
-            }
-            if (todo.isEmpty()) {
-                allRecipients("250 2.0.0 already accepted for ENVID " + Printable.of(envid));
-                log(sender, recipients, spool.size(), "duplicate", envid);
-                return;
-            }
-            handOver(spool, todo, record);
-        }
-    }
-
-    private void handOver(Spool spool, List<String> todo, EnvidStore.Record record) throws IOException {
-        try {
-            if (policy.maxPerHour() > 0) {
-                new RateLimiter(config.stateDir(), policy.name(), policy.maxPerHour())
-                        .acquire(System.currentTimeMillis() / 1000);
-            }
-            new SendmailTransport(config.sendmail()).deliver(sender.isEmpty() ? "" : sender, todo, spool, List.of());
-        } catch (Refusal r) {
-            allRecipients(Replies.line(r));
-            log(sender, recipients, spool.size(), "refused " + r.line(), envid);
-            return;
-        }
-        if (record != null) {
-            record.add(todo); // durable before any 250 goes out
-        }
-        allRecipients("250 2.0.0 delivered to relay MTA" + (envid == null ? "" : " (ENVID " + Printable.of(envid) + ")"));
-        log(sender, recipients, spool.size(), "sent", envid);
-    }
-
-    /** LMTP: after DATA, one reply for each RCPT that was accepted (RFC 2033 §4.2). */
-    private void allRecipients(String line) {
-        for (int i = 0; i < recipients.size(); i++) {
-            reply(line);
         }
     }
 
@@ -379,18 +349,45 @@ public final class LmtpSession {
         recipients.clear();
     }
 
-    private void log(String from, List<String> to, long size, String outcome, String id) {
-        StringBuilder b = new StringBuilder(128);
-        b.append("policy=").append(policy.name()).append(" mode=lmtp");
-        if (id != null) {
-            b.append(" envid=").append(Printable.of(id));
+    /** A refused command: its reply and its log line. */
+    private void refuse(Refusal r, RequestLine line) {
+        reply(Replies.line(r));
+        acceptance.log(line, true, Acceptance.refused(r));
+    }
+
+    /** A session-level event outside any message, logged with the open transaction's envelope. */
+    private void log(String status) {
+        acceptance.log(acceptance.line().sender(sender).envid(envid).recipients(recipients), true, status);
+    }
+
+    /** The last reply of a session that ends here, and its log line. */
+    private void closing(String reply, String status) {
+        reply(reply);
+        try {
+            flush();
+        } catch (IOException e) {
+            status += " (reply not delivered: " + e.getMessage() + ")";
         }
-        b.append(" from=<").append(Printable.of(from)).append("> nrcpt=").append(to.size()).append(" to=");
-        for (int i = 0; i < to.size() && i < 10; i++) {
-            b.append(i > 0 ? "," : "").append('<').append(Printable.of(to.get(i))).append('>');
+        log(status);
+    }
+
+    /** The idle watch's farewell: a 421 if the channel can take it, and a log line in any case. */
+    private void idleFarewell() {
+        String status = "idle timeout after " + watch.timeoutMs() / 1000 + " s, closing";
+        acceptance.log(acceptance.line().sender(sender).envid(envid).recipients(recipients), true, status);
+        try {
+            // A client that stopped reading may block the session's own write forever: never wait for it.
+            if (writing.tryLock(200, TimeUnit.MILLISECONDS)) {
+                try {
+                    out.write("421 4.4.2 idle timeout, closing\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } finally {
+                    writing.unlock();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client is gone anyway
         }
-        b.append(" size=").append(size).append(" status=").append(outcome);
-        RequestLog.write(config.log(), !outcome.equals("sent") && !outcome.equals("duplicate"), b.toString());
     }
 
     private void reply(String line) {
@@ -398,88 +395,72 @@ public final class LmtpSession {
     }
 
     /** PIPELINING: replies wait until the client's pipelined commands are all read. */
-    private synchronized void flush() throws IOException {
-        if (pending.length() > 0) {
-            out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
-            pending.setLength(0);
+    private void flush() throws IOException {
+        writing.lock();
+        try {
+            if (pending.length() > 0) {
+                out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
+                pending.setLength(0);
+            }
+            out.flush();
+        } finally {
+            writing.unlock();
         }
-        out.flush();
     }
 
-    /** The next command line without CRLF; null at end of input. Over-long lines are answered here. */
+    /**
+     * The next command line without its line end; null at end of input. Every line counts
+     * against the command limit, good or bad; bad ones are answered here.
+     */
     private String readCommand() throws IOException {
         while (true) {
             if (in.available() == 0) {
                 flush();
             }
-            byte[] buf = new byte[MAX_COMMAND_LINE];
             int n = 0;
             boolean tooLong = false;
             int c;
             while ((c = in.read()) >= 0 && c != '\n') {
-                if (n < buf.length) {
-                    buf[n++] = (byte) c;
+                if (n < lineBuf.length) {
+                    lineBuf[n++] = (byte) c;
                 } else {
                     tooLong = true;
                 }
-            }
-            lastInput = System.nanoTime();
-            if (c < 0 && n == 0) {
-                flush();
-                return null;
             }
             if (c < 0) {
                 flush();
                 return null; // a partial last line without its end is not a command
             }
-            if (n > 0 && buf[n - 1] == '\r') {
+            if (++commands > MAX_COMMANDS) {
+                closing("421 4.7.0 too many commands, closing", "too many commands (" + MAX_COMMANDS + "), closing");
+                limitReached = true;
+                return null;
+            }
+            if (n > 0 && lineBuf[n - 1] == '\r') {
                 n--;
             }
-            if (tooLong || n + 2 > MAX_COMMAND_LINE) {
-                reply("500 5.5.2 line too long");
-                continue;
-            }
-            String line = new String(buf, 0, n, StandardCharsets.UTF_8);
-            for (int i = 0; i < line.length(); i++) {
-                char ch = line.charAt(i);
-                if (ch < ' ' && ch != '\t' || ch == 0x7f) {
-                    line = null;
-                    break;
-                }
-            }
+            String line = tooLong || n + 2 > MAX_COMMAND_LINE ? null : new String(lineBuf, 0, n, StandardCharsets.UTF_8);
             if (line == null) {
+                reply("500 5.5.2 line too long");
+            } else if (hasControl(line)) {
                 reply("500 5.5.2 control character in command");
-                continue;
+            } else {
+                return line;
             }
-            return line;
+            if (pending.length() >= MAX_PENDING) {
+                flush();
+            }
         }
     }
 
-    /** Closes the session after {@link #idleTimeoutMs} without input (RFC 5321 §4.5.3.2.7: 5 minutes). */
-    private void startIdleWatch() {
-        Thread t = new Thread(() -> {
-            while (true) {
-                long idle = (System.nanoTime() - lastInput) / 1_000_000;
-                if (idle >= idleTimeoutMs) {
-                    synchronized (this) {
-                        try {
-                            out.write("421 4.4.2 idle timeout, closing\r\n".getBytes(StandardCharsets.US_ASCII));
-                            out.flush();
-                        } catch (IOException ignored) {
-                            // the client is gone anyway
-                        }
-                    }
-                    Runtime.getRuntime().halt(75);
-                }
-                try {
-                    Thread.sleep(Math.max(10, Math.min(1000, idleTimeoutMs - idle)));
-                } catch (InterruptedException e) {
-                    return;
-                }
+    private static boolean hasControl(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch < ' ' && ch != '\t' || ch == 0x7f) {
+                return true;
             }
-        }, "lmtp-idle");
-        t.setDaemon(true);
-        t.start();
+        }
+        return false;
     }
 
     private static String key(String param) {

@@ -2,20 +2,28 @@ package net.rsendmail.relay.lmtp;
 
 import net.rsendmail.mail.Refusal;
 
-/** The SMTP/LMTP reply code for a refusal's RFC 3463 status (RFC 5321 §4.2.2, §4.2.3). */
+/**
+ * The SMTP/LMTP reply for a refusal (RFC 5321 §4.2.2, §4.2.3), whose class always agrees with the
+ * RFC 3463 status class (RFC 3463 §3.1: the first digits must match).
+ */
 final class Replies {
     private Replies() {
     }
 
     static String line(Refusal r) {
-        return code(r.status()) + " " + r.line();
+        String status = r.status();
+        int code = code(status);
+        if (code / 100 == 4 && status.charAt(0) == '5') {
+            status = "4" + status.substring(1);
+        }
+        return code + " " + status + " " + r.reason();
     }
 
     static int code(String status) {
         boolean temporary = status.charAt(0) == '4';
         switch (status) {
             case "5.3.4": return 552;           // message too big
-            case "5.5.3": case "4.5.3": return 452; // too many recipients: the rest may follow later
+            case "5.5.3": case "4.5.3": return 452; // too many recipients: the rest may follow in another transaction
             case "5.1.3": case "5.1.7": return 553; // mailbox syntax
             case "5.5.4": return 501;           // bad arguments
             case "5.6.0": return 554;

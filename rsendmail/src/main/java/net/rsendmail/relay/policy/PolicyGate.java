@@ -19,13 +19,13 @@ public final class PolicyGate {
             return;
         }
         if (!policy.senderAllowed(sender)) {
-            throw Refusal.policy("sender not allowed for this key: " + sender);
+            throw Refusal.policy("sender not allowed for this key: " + Printable.of(sender));
         }
     }
 
     public static void checkRecipient(Policy policy, String recipient) throws Refusal {
         if (!policy.recipientAllowed(recipient)) {
-            throw Refusal.policy("recipient not allowed for this key: " + recipient);
+            throw Refusal.policy("recipient not allowed for this key: " + Printable.of(recipient));
         }
     }
 
@@ -43,12 +43,15 @@ public final class PolicyGate {
         }
     }
 
-    /** header_from_match: every From address must be an allowed sender. */
+    /** header_from_match: every From address must be a valid mailbox and an allowed sender. */
     public static void checkHeaderFrom(Policy policy, List<String> from) throws Refusal {
         if (from.isEmpty()) {
             throw Refusal.policy("header From missing; this key must send with an allowed From");
         }
         for (String f : from) {
+            if (!Mailbox.isValid(f, false)) {
+                throw Refusal.policy("header From is not a valid address: " + Printable.of(f));
+            }
             if (!policy.senderAllowed(f)) {
                 throw Refusal.policy("header From not allowed for this key: " + Printable.of(f));
             }

@@ -7,7 +7,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.relay.state.StateDir;
 
 /**
  * Messages per hour for one policy, kept on disk as a sliding window of send times (8-byte
@@ -17,16 +19,19 @@ import net.rsendmail.mail.Refusal;
 public final class RateLimiter {
     private static final long WINDOW = 3600;
 
+    private final Path stateDir;
     private final Path file;
     private final int limit;
 
     public RateLimiter(Path stateDir, String policy, int limit) {
+        this.stateDir = stateDir;
         this.file = stateDir.resolve("rate").resolve(policy + ".rate");
         this.limit = limit;
     }
 
     /** Records one message at {@code now} (epoch seconds) or refuses when the window is full. */
     public void acquire(long now) throws Refusal {
+        StateDir.check(stateDir);
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -60,7 +65,7 @@ public final class RateLimiter {
                 }
             }
         } catch (IOException e) {
-            throw Refusal.temporary("cannot keep rate-limit state in " + file.getParent() + ": " + e.getMessage());
+            throw Refusal.temporary("cannot keep rate-limit state in " + file + ": " + OsReason.of(e));
         }
     }
 }

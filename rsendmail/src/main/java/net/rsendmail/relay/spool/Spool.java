@@ -1,6 +1,7 @@
 package net.rsendmail.relay.spool;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
 
 /**
@@ -34,8 +36,11 @@ public final class Spool implements Closeable {
         this.size = size;
     }
 
-    /** Reads {@code in} to its end; more than {@code maxSize} bytes is refused as too big. */
-    public static Spool read(InputStream in, long maxSize, Path spoolDir) throws Refusal {
+    /**
+     * Reads {@code in} to its end; more than {@code maxSize} bytes is refused as too big. An
+     * {@link EOFException} from {@code in} (a framed message cut short) is passed on as it is.
+     */
+    public static Spool read(InputStream in, long maxSize, Path spoolDir) throws Refusal, EOFException {
         byte[] head = new byte[(int) Math.min(MEMORY, maxSize + 1)];
         int n = 0;
         FileChannel rest = null;
@@ -69,9 +74,12 @@ public final class Spool implements Closeable {
                     }
                 }
             }
+        } catch (EOFException e) {
+            closeQuietly(rest);
+            throw e;
         } catch (IOException e) {
             closeQuietly(rest);
-            throw Refusal.temporary("cannot read message: " + e.getMessage());
+            throw Refusal.temporary("cannot spool the message in " + spoolDir + ": " + OsReason.of(e));
         }
         if (size > maxSize) {
             closeQuietly(rest);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 import net.rsendmail.relay.spool.Spool;
@@ -17,14 +18,16 @@ import net.rsendmail.relay.spool.Spool;
  * path, never a shell, a clean environment, {@code -oi}, the validated sender after {@code -f}
  * and the validated recipients after {@code --}.
  */
-public final class SendmailTransport {
-    private static final long TIMEOUT_SECONDS = 600;
+public final class SendmailTransport implements Transport {
     private static final int OUTPUT_KEEP = 2048;
 
     private final Path sendmail;
+    private final long timeoutSeconds;
 
-    public SendmailTransport(Path sendmail) {
+    /** {@code timeoutSeconds}: how long the MTA may run; shorter than the relay's idle timeout. */
+    public SendmailTransport(Path sendmail, long timeoutSeconds) {
         this.sendmail = sendmail;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     /** The command line; {@code sender} null leaves {@code -f} out, "" is the null sender. */
@@ -42,6 +45,7 @@ public final class SendmailTransport {
     }
 
     /** Runs the MTA's sendmail with the message on its stdin; returns normally only when it exited 0. */
+    @Override
     public void deliver(String sender, List<String> recipients, Spool spool, List<int[]> skip) throws Refusal {
         ProcessBuilder pb = new ProcessBuilder(command(sender, recipients));
         pb.environment().clear();
@@ -51,7 +55,7 @@ public final class SendmailTransport {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw Refusal.temporary("cannot run relay MTA " + sendmail + ": " + e.getMessage());
+            throw Refusal.temporary("cannot run relay MTA " + sendmail + ": " + OsReason.of(e));
         }
         OutputCollector output = new OutputCollector(p.getInputStream());
         output.start();
@@ -62,9 +66,9 @@ public final class SendmailTransport {
         }
         int code;
         try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw Refusal.temporary("relay MTA did not finish within " + TIMEOUT_SECONDS + " s");
+                throw Refusal.temporary("relay MTA did not finish within " + timeoutSeconds + " s");
             }
             code = p.exitValue();
             output.join(1000);
@@ -87,23 +91,7 @@ public final class SendmailTransport {
             return Refusal.temporary("relay MTA failed (exit " + code + ")" + detail);
         }
         String reason = "relay MTA refused the message (exit " + code + ")" + detail;
-        return new Refusal(exit, statusFor(exit), reason);
-    }
-
-    /** RFC 3463 codes for the MTA's sysexits answer. */
-    static String statusFor(SysExit exit) {
-        switch (exit) {
-            case TEMPFAIL: return "4.3.0";
-            case CONFIG: return "4.3.5";
-            case OSERR: case OSFILE: case CANTCREAT: case IOERR: case SOFTWARE: return "4.3.0";
-            case NOUSER: return "5.1.1";
-            case NOHOST: return "5.1.2";
-            case DATAERR: return "5.6.0";
-            case NOPERM: return "5.7.1";
-            case USAGE: return "5.5.4";
-            case PROTOCOL: return "5.5.0";
-            default: return "5.3.0";
-        }
+        return new Refusal(exit, reason);
     }
 
     /** Reads what the MTA says, keeping the start for the log and the client's one line. */

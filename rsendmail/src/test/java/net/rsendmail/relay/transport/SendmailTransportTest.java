@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SendmailTransportTest {
     @Test
     void commandLineHasOiSenderAndDoubleDash() {
-        SendmailTransport t = new SendmailTransport(Path.of("/usr/sbin/sendmail"));
+        SendmailTransport t = new SendmailTransport(Path.of("/usr/sbin/sendmail"), 240);
         assertEquals(List.of("/usr/sbin/sendmail", "-oi", "-f", "a@x.org", "--", "b@y.org", "c@y.org"),
                 t.command("a@x.org", List.of("b@y.org", "c@y.org")));
         assertEquals(List.of("/usr/sbin/sendmail", "-oi", "-f", "<>", "--", "b@y.org"), t.command("", List.of("b@y.org")));

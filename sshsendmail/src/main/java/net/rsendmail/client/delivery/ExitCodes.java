@@ -46,43 +46,9 @@ public final class ExitCodes {
             text = "relay: " + text;
         }
         SysExit s = SysExit.of(exit);
-        Kind kind;
-        String fallback;
-        if (s == null) {
-            kind = Kind.TEMPORARY;
-            fallback = "4.4.2";
-        } else {
-            switch (s) {
-                case TEMPFAIL: case OSERR: case IOERR: case CANTCREAT: case SOFTWARE: case CONFIG: case OSFILE:
-                    kind = Kind.TEMPORARY;
-                    fallback = s == SysExit.CONFIG ? "4.3.5" : "4.3.0";
-                    break;
-                case NOUSER:
-                    kind = Kind.PERMANENT;
-                    fallback = "5.1.1";
-                    break;
-                case NOHOST:
-                    kind = Kind.PERMANENT;
-                    fallback = "5.1.2";
-                    break;
-                case DATAERR:
-                    kind = Kind.PERMANENT;
-                    fallback = "5.6.0";
-                    break;
-                case NOPERM:
-                    kind = Kind.PERMANENT;
-                    fallback = "5.7.1";
-                    break;
-                case USAGE:
-                    kind = Kind.PERMANENT;
-                    fallback = "5.5.4";
-                    break;
-                default: // UNAVAILABLE, NOINPUT, PROTOCOL
-                    kind = Kind.PERMANENT;
-                    fallback = "5.3.0";
-                    break;
-            }
-        }
+        // sysexits codes through the one table in SysExit; anything else (ssh's 255, a shell's 127) is temporary.
+        Kind kind = s == null || s.isTemporary() ? Kind.TEMPORARY : Kind.PERMANENT;
+        String fallback = s == null ? "4.4.2" : s.status();
         if (status == null || (kind == Kind.TEMPORARY) != (status.charAt(0) == '4')) {
             status = fallback; // a status class that contradicts the exit code is not trusted
         }

@@ -1,4 +1,4 @@
-package net.rsendmail.relay.lmtp;
+package net.rsendmail.relay.state;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,7 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,11 +24,21 @@ import java.util.Set;
  * key, so that a retry after a lost acknowledgement is answered 250 without a second hand-over
  * (SPEC §2.5). One file per ENVID, named by its SHA-256; an exclusive lock on it covers the
  * whole transaction, so two relay processes never hand over the same (ENVID, recipient).
+ *
+ * <p>Each line is a state byte and a recipient. Before the hand-over the recipients are
+ * <em>reserved</em> ({@code ?}), durably; a record that cannot be written refuses the transaction
+ * before anything is handed over. After the hand-over the state byte is overwritten in place
+ * ({@code +}), which needs no new disk space, so the record cannot fail for a full disk once the
+ * MTA has the message. A failed hand-over truncates its reservation away. A reservation left by a
+ * relay that died while its MTA ran counts as not accepted: that run is the one window in which a
+ * retry can hand a message over twice.
  * Records are kept {@link #KEEP} and then purged.
  */
 public final class EnvidStore {
     public static final Duration KEEP = Duration.ofDays(8);
     private static final Duration PURGE_EVERY = Duration.ofHours(6);
+    private static final byte RESERVED = '?';
+    private static final byte ACCEPTED = '+';
 
     private final Path dir;
 
@@ -65,7 +77,7 @@ public final class EnvidStore {
             Files.write(marker, new byte[0]);
             Files.setLastModifiedTime(marker, FileTime.from(now));
             Instant cutoff = now.minus(KEEP);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.rcpt")) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{once,rcpt}")) {
                 for (Path f : files) {
                     if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
                         Files.deleteIfExists(f);
@@ -90,7 +102,7 @@ public final class EnvidStore {
             for (int i = 0; i < 20; i++) {
                 b.append(Character.forDigit(h[i] >> 4 & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
             }
-            return b.append(".rcpt").toString();
+            return b.append(".once").toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
@@ -100,6 +112,8 @@ public final class EnvidStore {
     public static final class Record implements Closeable {
         private final FileChannel ch;
         private final Set<String> accepted = new HashSet<>();
+        private final List<Long> reserved = new ArrayList<>();
+        private long reservedFrom = -1;
 
         private Record(FileChannel ch) throws IOException {
             this.ch = ch;
@@ -109,8 +123,8 @@ public final class EnvidStore {
             }
             String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
             for (String line : text.split("\n")) {
-                if (!line.isEmpty()) {
-                    accepted.add(line);
+                if (line.length() > 1 && line.charAt(0) == ACCEPTED) {
+                    accepted.add(line.substring(1));
                 }
             }
         }
@@ -119,19 +133,55 @@ public final class EnvidStore {
             return accepted.contains(recipient);
         }
 
-        /** Records recipients as accepted, durably, before the 250 replies go out. */
-        public void add(Iterable<String> recipients) throws IOException {
+        /** Writes {@code recipients} as reserved, durably, before the hand-over; on failure nothing stays. */
+        public void reserve(List<String> recipients) throws IOException {
+            long start = ch.size();
             StringBuilder b = new StringBuilder();
+            List<Long> offsets = new ArrayList<>();
             for (String r : recipients) {
-                if (accepted.add(r)) {
-                    b.append(r).append('\n');
+                offsets.add(start + b.toString().getBytes(StandardCharsets.UTF_8).length);
+                b.append((char) RESERVED).append(r).append('\n');
+            }
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+                ch.position(start);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
                 }
+                ch.force(true);
+            } catch (IOException e) {
+                truncate(start);
+                throw e;
             }
-            ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
-            ch.position(ch.size());
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            reservedFrom = start;
+            reserved.addAll(offsets);
+        }
+
+        /** The hand-over succeeded: the reservation becomes an acceptance, in place. */
+        public void commit(List<String> recipients) throws IOException {
+            ByteBuffer mark = ByteBuffer.allocate(1);
+            for (long at : reserved) {
+                mark.clear();
+                mark.put(ACCEPTED).flip();
+                ch.write(mark, at);
             }
+            reserved.clear();
+            reservedFrom = -1;
+            accepted.addAll(recipients);
+            ch.force(true);
+        }
+
+        /** The hand-over failed: the reservation goes, so that a retry hands the message over. */
+        public void release() throws IOException {
+            if (reservedFrom >= 0) {
+                truncate(reservedFrom);
+                reserved.clear();
+                reservedFrom = -1;
+            }
+        }
+
+        private void truncate(long size) throws IOException {
+            ch.truncate(size);
             ch.force(true);
         }
 

@@ -1,0 +1,108 @@
+package net.rsendmail.relay;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import net.rsendmail.config.ConfigException;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
+import net.rsendmail.relay.config.RelayConfig;
+import net.rsendmail.relay.config.RelayConfigReader;
+import net.rsendmail.relay.policy.AddressPattern;
+import net.rsendmail.relay.policy.Policy;
+import net.rsendmail.relay.state.StateDir;
+
+/**
+ * {@code rsendmail --check [--config FILE]}: what an admin runs after editing the config. It reads
+ * the config, checks {@code state_dir} and the MTA's sendmail program, and prints every policy as
+ * it takes effect. Exit 0, or 78 with one line per problem.
+ */
+final class Check {
+    private Check() {
+    }
+
+    static int run(TrustedArgs args, PrintStream out, PrintStream err) {
+        RelayConfig config;
+        try {
+            config = RelayConfigReader.load(args.config(), args.configExplicit());
+        } catch (ConfigException e) {
+            err.println("rsendmail: " + e.getMessage());
+            return SysExit.CONFIG.code();
+        }
+        List<String> problems = new ArrayList<>();
+        out.println("config " + (Files.exists(args.config()) ? args.config() : "(none: built-in defaults)"));
+        Path sendmail = config.sendmail();
+        if (!Files.isRegularFile(sendmail)) {
+            problems.add("sendmail " + sendmail + ": no such file");
+        } else if (!Files.isExecutable(sendmail)) {
+            problems.add("sendmail " + sendmail + ": not executable");
+        }
+        out.println("sendmail " + sendmail);
+        Path state = config.stateDir();
+        if (!Files.exists(state) && state.getParent() != null && Files.isDirectory(state.getParent())) {
+            // Not made here: run as root, this would leave a directory the relay's user cannot write.
+            out.println("state_dir " + state + " (missing: made mode 0700 at first use)");
+        } else {
+            try {
+                StateDir.check(state);
+            } catch (Refusal r) {
+                problems.add(r.reason());
+            }
+            out.println("state_dir " + state);
+        }
+        out.println("spool_dir " + config.spoolDir());
+        out.println("log " + config.log());
+        out.println("idle_timeout " + config.idleTimeout());
+        out.println("mta_timeout " + config.mtaTimeout());
+        out.println("default_policy " + config.defaultPolicy()
+                + (config.policies().containsKey(config.defaultPolicy()) ? "" : " (built-in defaults)"));
+        TreeMap<String, Policy> policies = new TreeMap<>(config.policies());
+        policies.putIfAbsent(config.defaultPolicy(), config.policy(null));
+        if (args.policy() != null && !policies.containsKey(args.policy())) {
+            problems.add("no [policy " + args.policy() + "] in " + args.config());
+        }
+        for (Policy p : policies.values()) {
+            if (args.policy() == null || args.policy().equals(p.name())) {
+                print(p, out);
+            }
+        }
+        out.flush();
+        for (String p : problems) {
+            err.println("rsendmail: " + p);
+        }
+        return problems.isEmpty() ? SysExit.OK.code() : SysExit.CONFIG.code();
+    }
+
+    private static void print(Policy p, PrintStream out) {
+        out.println();
+        out.println("[policy " + p.name() + "]");
+        out.println("senders " + patterns(p.senders()));
+        out.println("recipients " + patterns(p.recipients()));
+        out.println("header_from_match " + yes(p.headerFromMatch()));
+        out.println("null_sender " + yes(p.nullSender()));
+        out.println("max_size " + p.maxSize());
+        out.println("max_recipients " + p.maxRecipients());
+        out.println("max_per_hour " + p.maxPerHour() + (p.maxPerHour() == 0 ? " (no limit)" : ""));
+        out.println("allow_t " + yes(p.allowExtract()));
+        out.println("allow_bare_local " + yes(p.allowBareLocal()));
+        out.println("lmtp " + yes(p.allowLmtp()));
+    }
+
+    private static String patterns(List<AddressPattern> list) {
+        if (list.isEmpty()) {
+            return "(any)";
+        }
+        StringBuilder b = new StringBuilder();
+        for (AddressPattern a : list) {
+            b.append(b.length() > 0 ? " " : "").append(a.text());
+        }
+        return b.toString();
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "no";
+    }
+}

@@ -1,0 +1,227 @@
+package net.rsendmail.relay.accept;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import net.rsendmail.mail.AddressException;
+import net.rsendmail.mail.HeaderBlock;
+import net.rsendmail.mail.Mailbox;
+import net.rsendmail.mail.OsReason;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.relay.config.RelayConfig;
+import net.rsendmail.relay.io.IdleWatch;
+import net.rsendmail.relay.log.RequestLine;
+import net.rsendmail.relay.policy.Policy;
+import net.rsendmail.relay.policy.PolicyGate;
+import net.rsendmail.relay.policy.RateLimiter;
+import net.rsendmail.relay.spool.Spool;
+import net.rsendmail.relay.state.EnvidStore;
+import net.rsendmail.relay.transport.Transport;
+
+/**
+ * The one acceptance step (SPEC §2.3, §2.4) that every mode runs for every message, so that a
+ * key's policy means the same thing however the client talks: envelope policy, spool and size
+ * limit, the header section (one size limit), {@code -t} and Bcc, header From alignment, the
+ * default sender, recipient policy and count, the exactly-once record, the rate limit, the
+ * hand-over, and one log line.
+ */
+public final class Acceptance {
+    private final RelayConfig config;
+    private final Policy policy;
+    private final Transport transport;
+    private final IdleWatch watch;
+    private final String mode;
+
+    public Acceptance(RelayConfig config, Policy policy, Transport transport, IdleWatch watch, String mode) {
+        this.config = config;
+        this.policy = policy;
+        this.transport = transport;
+        this.watch = watch;
+        this.mode = mode;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** A log line for this mode and policy, for failures outside a message (commands, sessions). */
+    public RequestLine line() {
+        return new RequestLine(mode).policy(policy.name());
+    }
+
+    /** The log status of a refusal: {@code refused EXIT STATUS REASON}. */
+    public static String refused(Refusal r) {
+        return "refused " + r.exit().code() + " " + r.line();
+    }
+
+    /** Writes {@code line} where this relay logs. */
+    public void log(RequestLine line, boolean failure, String status) {
+        line.write(config.log(), failure, status);
+    }
+
+    /** Runs the whole step for one message read from {@code message}; writes its log line. */
+    public Outcome accept(Submission s, InputStream message) {
+        RequestLine line = line().sender(s.sender()).recipients(s.recipients()).envid(s.envid());
+        Outcome o;
+        try {
+            o = run(s, message, line);
+        } catch (Refusal r) {
+            o = new Outcome.Refused(r);
+        } catch (EOFException e) {
+            o = new Outcome.Cut();
+        }
+        if (o instanceof Outcome.Accepted) {
+            log(line, false, "sent");
+        } else if (o instanceof Outcome.Duplicate) {
+            log(line, false, "duplicate");
+        } else if (o instanceof Outcome.Refused r) {
+            log(line, true, refused(r.refusal()));
+        } else {
+            log(line, true, "lost connection in DATA, nothing handed on");
+        }
+        return o;
+    }
+
+    private Outcome run(Submission s, InputStream message, RequestLine line) throws Refusal, EOFException {
+        if (s.extract() && !policy.allowExtract()) {
+            throw Refusal.policy("-t not allowed for this key");
+        }
+        String sender = s.sender();
+        if (sender != null) {
+            PolicyGate.checkSender(policy, sender);
+        }
+        PolicyGate.checkRecipients(policy, s.recipients());
+        if (s.recipients().isEmpty() && !s.extract()) {
+            throw Refusal.usage("no recipients");
+        }
+        try (Spool spool = Spool.read(message, policy.maxSize(), config.spoolDir())) {
+            line.size(spool.size());
+            List<String> recipients = s.recipients();
+            List<int[]> skip = List.of();
+            if (s.extract() || policy.headerFromMatch() || sender == null) {
+                HeaderBlock headers = headers(spool);
+                if (s.extract()) {
+                    recipients = withHeaderRecipients(recipients, headers);
+                    line.recipients(recipients);
+                    skip = headers.blindCopyRanges();
+                }
+                List<String> from = addresses(headers, "From");
+                if (policy.headerFromMatch()) {
+                    PolicyGate.checkHeaderFrom(policy, from);
+                }
+                if (sender == null) {
+                    sender = PolicyGate.defaultSender(policy, from);
+                    line.sender(sender);
+                }
+            }
+            List<String> unique = List.copyOf(new LinkedHashSet<>(recipients));
+            if (s.envid() == null) {
+                handOver(sender, unique, spool, skip);
+                return new Outcome.Accepted(unique);
+            }
+            return once(s.envid(), sender, unique, spool, skip);
+        }
+    }
+
+    /** Exactly-once (SPEC §2.5): reserve before the hand-over, so that the record can never fail after it. */
+    private Outcome once(String envid, String sender, List<String> recipients, Spool spool, List<int[]> skip)
+            throws Refusal {
+        EnvidStore store = new EnvidStore(config.stateDir(), policy.name());
+        try (EnvidStore.Record record = store.open(envid)) {
+            List<String> todo = new ArrayList<>();
+            for (String r : recipients) {
+                if (!record.accepted(r)) {
+                    todo.add(r);
+                }
+            }
+            if (todo.isEmpty()) {
+                return new Outcome.Duplicate();
+            }
+            try {
+                record.reserve(todo);
+            } catch (IOException e) {
+                throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
+                        + OsReason.of(e));
+            }
+            try {
+                handOver(sender, todo, spool, skip);
+            } catch (Refusal r) {
+                try {
+                    record.release();
+                } catch (IOException e) {
+                    // Harmless: a reservation counts as not accepted, so a retry is handed over.
+                    log(line().envid(envid), true, "exactly-once reservation not removed: " + OsReason.of(e));
+                }
+                throw r;
+            }
+            try {
+                record.commit(todo);
+            } catch (IOException e) {
+                // The MTA has the message: answering anything but 250 would make the client send it again.
+                log(line().envid(envid), true, "exactly-once record not confirmed (" + OsReason.of(e)
+                        + "); a retry of this ENVID would be handed over again");
+            }
+            return new Outcome.Accepted(todo);
+        } catch (IOException e) {
+            throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
+                    + OsReason.of(e));
+        }
+    }
+
+    private void handOver(String sender, List<String> recipients, Spool spool, List<int[]> skip) throws Refusal {
+        if (policy.maxPerHour() > 0) {
+            new RateLimiter(config.stateDir(), policy.name(), policy.maxPerHour())
+                    .acquire(System.currentTimeMillis() / 1000);
+        }
+        try {
+            watch.busy(() -> {
+                transport.deliver(sender, recipients, spool, skip);
+                return null;
+            });
+        } catch (Refusal r) {
+            throw r;
+        } catch (Exception e) {
+            throw Refusal.temporary("hand-over failed: " + Printable.of(String.valueOf(e.getMessage()), 200));
+        }
+    }
+
+    /** The header section, as the relay MTA will read it; one that does not fit in memory is refused. */
+    private static HeaderBlock headers(Spool spool) throws Refusal {
+        HeaderBlock headers = HeaderBlock.parse(spool.head(), spool.headLength());
+        if (headers.end() == spool.headLength() && spool.hasMore()) {
+            throw Refusal.data("header section larger than " + Spool.MEMORY + " bytes");
+        }
+        return headers;
+    }
+
+    /** -t: command-line recipients plus those of the header (sendmail's -t fields), without duplicates, in order. */
+    private List<String> withHeaderRecipients(List<String> given, HeaderBlock headers) throws Refusal {
+        Set<String> all = new LinkedHashSet<>(given);
+        for (String a : addresses(headers, headers.recipientFieldNames().toArray(String[]::new))) {
+            try {
+                all.add(Mailbox.parse(a, policy.allowBareLocal()).toString());
+            } catch (AddressException e) {
+                throw Refusal.data("bad address in header (" + e.getMessage() + "): " + Printable.of(a));
+            }
+        }
+        if (all.isEmpty()) {
+            throw Refusal.data("no recipients in " + String.join(", ", headers.recipientFieldNames()));
+        }
+        List<String> list = List.copyOf(all);
+        PolicyGate.checkRecipients(policy, list);
+        return list;
+    }
+
+    private static List<String> addresses(HeaderBlock headers, String... names) throws Refusal {
+        try {
+            return headers.addresses(names);
+        } catch (AddressException e) {
+            throw Refusal.data("unparsable header: " + e.getMessage());
+        }
+    }
+}
