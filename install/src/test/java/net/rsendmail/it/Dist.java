@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The runnable tree under test: install/target/dist (system property rsendmail.dist). */
-final class Dist {
+public final class Dist {
     private Dist() {
     }
 
-    static Path home() {
+    public static Path home() {
         String p = System.getProperty("rsendmail.dist");
         Path dist = p != null ? Path.of(p) : Path.of("target", "dist");
         dist = dist.toAbsolutePath().normalize();
@@ -18,11 +18,11 @@ final class Dist {
         return dist;
     }
 
-    static Path rsendmail() {
+    public static Path rsendmail() {
         return home().resolve("bin/rsendmail");
     }
 
-    static Path sshsendmail() {
+    public static Path sshsendmail() {
         return home().resolve("bin/sshsendmail");
     }
 }

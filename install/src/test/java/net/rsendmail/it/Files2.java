@@ -24,6 +24,15 @@ public final class Files2 {
         }
     }
 
+    /** The file's text, or "" when it is not there (yet). */
+    public static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public static Path writeExecutable(Path file, String text) {
         write(file, text);
         chmod(file, "rwxr-xr-x");
