@@ -81,6 +81,20 @@ public final class Files2 {
         }
     }
 
+    /** Copies a tree, keeping modes and times. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
     /** Quotes a word for a POSIX shell (single quotes). */
     public static String shQuote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
