@@ -144,7 +144,6 @@ class BatchIT {
         Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
         List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(20));
-        Wait.sleep(500);
         assertEquals(1, w.calls().size(), calls::toString);
         assertEquals(BOB, calls.get(0).argv().get(calls.get(0).argv().size() - 1));
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
@@ -297,7 +296,9 @@ class BatchIT {
         assertTrue(seen > 0, "the relay never spooled the message");
         // freeze the relay inside DATA, check that it is really inside, then kill it
         assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(relay.pid())).start().waitFor());
-        Wait.sleep(300);
+        long frozen = relay.pid();
+        Wait.until(() -> Files2.read(Path.of("/proc/" + frozen + "/stat")).matches("\\d+ \\(.*\\) T .*\\s*"),
+                Duration.ofSeconds(10), () -> "relay " + frozen + " did not stop");
         long at = spooled(relay, spool);
         assertTrue(at > 0 && at < 29 << 20, "stopped inside DATA: " + at + " bytes spooled");
         relay.destroyForcibly();
@@ -310,7 +311,6 @@ class BatchIT {
         Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
         List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
-        Wait.sleep(500);
         assertEquals(1, w.calls().size(), calls::toString);
         assertTrue(calls.get(0).stdin().length > 30 << 20);
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
