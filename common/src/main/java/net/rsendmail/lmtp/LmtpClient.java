@@ -22,6 +22,7 @@ public final class LmtpClient {
     private final InputStream in;
     private final OutputStream out;
     private final Set<String> capabilities = new HashSet<>();
+    private Reply last;
 
     public LmtpClient(InputStream in, OutputStream out) {
         this.in = new BufferedInputStream(in, 16 * 1024);
@@ -176,7 +177,8 @@ public final class LmtpClient {
             if (line.length() >= 4 && line.charAt(3) == '-') {
                 continue;
             }
-            return Reply.parse(line);
+            last = Reply.parse(line);
+            return last;
         }
     }
 
@@ -190,7 +192,9 @@ public final class LmtpClient {
             b.write(c);
         }
         if (c < 0) {
-            throw new LmtpException("connection closed while waiting for a reply");
+            // the server's last words say how far it got
+            throw new LmtpException("connection closed while waiting for a reply"
+                    + (last == null ? "" : " (last reply: " + last + ")"));
         }
         String s = b.toString(StandardCharsets.UTF_8);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;

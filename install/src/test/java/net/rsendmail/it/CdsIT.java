@@ -76,7 +76,7 @@ class CdsIT {
     @Test
     void aMovedTreeIgnoresItsStaleArchiveSilentlyUntilRegenerated() throws IOException {
         Path moved = work.resolve("moved/rsendmail");
-        LauncherIT.copyTree(Dist.home(), moved);
+        Files2.copyTree(Dist.home(), moved);
         Path classLog = work.resolve("moved.txt");
         assertSilentSuccess(send(moved, classLog));
         assertTrue(mainSource(classLog).contains("source: file:" + moved.resolve("lib")), mainSource(classLog));
@@ -100,7 +100,7 @@ class CdsIT {
     @Test
     void anUnusableArchiveIsIgnoredSilently() throws IOException {
         Path copy = work.resolve("broken/rsendmail");
-        LauncherIT.copyTree(Dist.home(), copy);
+        Files2.copyTree(Dist.home(), copy);
         Proc.Result regen = Proc.run(List.of(copy.resolve("bin/rsendmail").toString(), "--regenerate-cds"), null,
                 Duration.ofSeconds(120), Map.of(), work);
         assertEquals(0, regen.exit(), regen::toString);

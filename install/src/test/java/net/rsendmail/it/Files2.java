@@ -24,6 +24,15 @@ public final class Files2 {
         }
     }
 
+    /** The file's text, or "" when it is not there (yet). */
+    public static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public static Path writeExecutable(Path file, String text) {
         write(file, text);
         chmod(file, "rwxr-xr-x");
@@ -69,6 +78,20 @@ public final class Files2 {
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies a tree, keeping modes and times. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

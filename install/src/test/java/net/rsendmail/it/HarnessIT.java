@@ -123,7 +123,7 @@ class HarnessIT {
         List<RecordingSendmail.Call> calls = stub.calls();
         assertEquals(1, calls.size());
         assertEquals(List.of("-oi", "-f", "a b", "--", ""), calls.get(0).argv());
-        assertEquals("data\n", calls.get(0).stdinText());
+        assertEquals("data\n", calls.get(0).text());
         stub.clear();
         assertEquals(0, stub.calls().size());
     }

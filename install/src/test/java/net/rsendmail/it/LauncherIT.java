@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +32,7 @@ class LauncherIT {
     static void setUp() throws IOException {
         work = Files2.tempDir("it-launcher");
         copy = work.resolve("opt dir").resolve("rsendmail"); // a blank in the path, on purpose
-        copyTree(Dist.home(), copy);
+        Files2.copyTree(Dist.home(), copy);
         fakeJavaHome = work.resolve("fake-jdk");
         Files2.writeExecutable(fakeJavaHome.resolve("bin/java"),
                 "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\nprintf 'LC_ALL=%s\\n' \"${LC_ALL-unset}\"\n"
@@ -44,19 +43,6 @@ class LauncherIT {
     @AfterAll
     static void tearDown() {
         Files2.deleteTree(work);
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     static Proc.Result run(Path launcher, Path cwd, Map<String, String> env, String... args) {

@@ -232,7 +232,7 @@ public final class PrivatePostfix implements AutoCloseable {
                 ProcessHandle.of(pid).ifPresent(h -> {
                     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                     while (h.isAlive() && System.nanoTime() < deadline) {
-                        PrivateSshd.sleep(50);
+                        Wait.sleep(50);
                     }
                     if (h.isAlive()) {
                         h.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -281,7 +281,7 @@ public final class PrivatePostfix implements AutoCloseable {
                 throw new AssertionError("Postfix queue not empty after " + timeout + ": " + queued()
                         + "\n--- maillog:\n" + maillog());
             }
-            PrivateSshd.sleep(25);
+            Wait.sleep(25);
         }
         return delivered();
     }
@@ -294,7 +294,7 @@ public final class PrivatePostfix implements AutoCloseable {
                 throw new AssertionError("expected " + n + " delivered messages within " + timeout + ", have "
                         + count() + "; queued " + queued() + "\n--- maillog:\n" + maillog());
             }
-            PrivateSshd.sleep(25);
+            Wait.sleep(25);
         }
         return delivered();
     }

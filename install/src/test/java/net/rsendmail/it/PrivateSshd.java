@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A private OpenSSH sshd on 127.0.0.1 and a free port, running as the current user, with its own
@@ -20,14 +21,14 @@ import java.util.Map;
  * client keys and known_hosts. Nothing outside its temporary directory is touched, except that
  * {@code /run/sshd} (privilege-separation directory) is created when running as root and missing.
  */
-final class PrivateSshd implements AutoCloseable {
+public final class PrivateSshd implements AutoCloseable {
 
     static final String SSHD = "/usr/sbin/sshd";
     static final String SSH = "/usr/bin/ssh";
-    static final String SSH_KEYGEN = "/usr/bin/ssh-keygen";
+    public static final String SSH_KEYGEN = "/usr/bin/ssh-keygen";
 
     /** A client key pair whose public half is in the authorized_keys file. */
-    record ClientKey(String name, Path privateKey, Path publicKey, String options) {
+    public record ClientKey(String name, Path privateKey, Path publicKey, String options) {
     }
 
     private final Path dir;
@@ -38,9 +39,11 @@ final class PrivateSshd implements AutoCloseable {
     private Process process;
     private int port;
     private final Thread shutdownHook;
+    private final boolean ownsDir;
 
-    private PrivateSshd(Path dir) {
+    private PrivateSshd(Path dir, boolean ownsDir) {
         this.dir = dir;
+        this.ownsDir = ownsDir;
         this.authorizedKeys = dir.resolve("authorized_keys");
         this.knownHosts = dir.resolve("known_hosts");
         this.log = dir.resolve("sshd.log");
@@ -50,7 +53,15 @@ final class PrivateSshd implements AutoCloseable {
 
     /** Starts sshd in a new temporary directory. */
     static PrivateSshd start() {
-        PrivateSshd sshd = new PrivateSshd(Files2.tempDir("it-sshd"));
+        return start(new PrivateSshd(Files2.tempDir("it-sshd"), true));
+    }
+
+    /** Starts sshd with its files in {@code dir}, which the caller owns (close() leaves it). */
+    public static PrivateSshd start(Path dir) {
+        return start(new PrivateSshd(dir, false));
+    }
+
+    private static PrivateSshd start(PrivateSshd sshd) {
         try {
             sshd.startProcess();
         } catch (RuntimeException | Error e) {
@@ -64,20 +75,34 @@ final class PrivateSshd implements AutoCloseable {
         return dir;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    Path knownHosts() {
+    public Path knownHosts() {
         return knownHosts;
     }
 
-    /** The sshd log (stderr of sshd -D -e, LogLevel VERBOSE). */
-    String log() {
+    public Path authorizedKeys() {
+        return authorizedKeys;
+    }
+
+    public Path hostPublicKey() {
+        return dir.resolve("host_ed25519.pub");
+    }
+
+    /** The listener's process (its children are the sessions), or empty while stopped. */
+    public Optional<ProcessHandle> process() {
+        Process p = process;
+        return p == null ? Optional.empty() : Optional.of(p.toHandle());
+    }
+
+    /** The sshd log (stderr of sshd -D -e, LogLevel VERBOSE), across restarts. */
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -89,22 +114,27 @@ final class PrivateSshd implements AutoCloseable {
      * Generates a client key and appends it to authorized_keys with the given options, e.g.
      * {@code restrict,command="/opt/rsendmail/bin/rsendmail --policy laptop"}.
      */
-    ClientKey addKey(String name, String options) {
+    public ClientKey addKey(String name, String options) {
         Path key = dir.resolve("client-" + name);
         Proc.check(dir, SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString());
         Path pub = dir.resolve("client-" + name + ".pub");
+        authorize(pub, options);
+        return new ClientKey(name, key, pub, options);
+    }
+
+    /** Appends an existing public key to authorized_keys with the given options. */
+    public void authorize(Path publicKey, String options) {
         try {
-            String line = options + " " + Files.readString(pub).trim() + "\n";
+            String line = options + " " + Files.readString(publicKey).trim() + "\n";
             Files.writeString(authorizedKeys, line, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ClientKey(name, key, pub, options);
     }
 
     /** A forced-command option string: {@code restrict,command="<command>"}. */
-    static String forcedCommand(String command) {
+    public static String forcedCommand(String command) {
         if (command.contains("\"")) {
             throw new IllegalArgumentException("double quote in forced command: " + command);
         }
@@ -169,20 +199,50 @@ final class PrivateSshd implements AutoCloseable {
                 Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + f[0] + " " + f[1] + "\n");
                 Files2.write(dir.resolve("sshd_config"), config(root));
                 Files.deleteIfExists(log);
-                process = new ProcessBuilder(SSHD, "-D", "-e", "-f", dir.resolve("sshd_config").toString())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-                Runtime.getRuntime().addShutdownHook(shutdownHook);
-                if (awaitListening(Duration.ofSeconds(10))) {
+                if (launch()) {
                     return;
                 }
-                kill();
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
                 last = new IOException("sshd did not start listening on port " + port + ":\n" + log());
             }
             throw new IllegalStateException(last.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts sshd with the written config; false (and stopped) when it does not listen. */
+    private boolean launch() throws IOException {
+        long logged = Files.exists(log) ? Files.size(log) : 0;
+        process = new ProcessBuilder(SSHD, "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (awaitListening(logged, Duration.ofSeconds(10))) {
+            return true;
+        }
+        stop();
+        return false;
+    }
+
+    /** Stops sshd and its sessions (the relays under them); files and port stay for {@link #restart}. */
+    public void stop() {
+        kill();
+        process = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down already, or never registered
+        }
+    }
+
+    /** Starts sshd again on the same port, after {@link #stop}. */
+    public void restart() {
+        try {
+            if (!launch()) {
+                throw new IllegalStateException("sshd did not come back on port " + port + ":\n" + log());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -216,18 +276,20 @@ final class PrivateSshd implements AutoCloseable {
                 "PrintLastLog no",
                 "UseDNS no",
                 "MaxStartups 100",
+                "MaxSessions 100",
                 "LoginGraceTime 30",
                 "LogLevel VERBOSE",
                 "") + "\n";
     }
 
-    private boolean awaitListening(Duration timeout) {
+    private boolean awaitListening(long logFrom, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 return false;
             }
-            if (log().contains("Server listening on")) {
+            String l = log();
+            if (l.length() > logFrom && l.substring((int) logFrom).contains("Server listening on")) {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                     return true;
@@ -235,23 +297,14 @@ final class PrivateSshd implements AutoCloseable {
                     // not yet
                 }
             }
-            sleep(20);
+            Wait.sleep(20);
         }
         return false;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -272,18 +325,23 @@ final class PrivateSshd implements AutoCloseable {
             p.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroyForcibly);
+        // gone, not just signalled: a relay still writing would race the caller's clean-up
+        for (ProcessHandle c : children) {
+            try {
+                c.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("sshd session process " + c.pid() + " did not end", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
     public void close() {
-        kill();
-        process = null;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // shutting down already, or never registered
-        }
-        if (!Boolean.getBoolean("it.keep")) {
+        stop();
+        if (ownsDir && !Boolean.getBoolean("it.keep")) {
             Files2.deleteTree(dir);
         }
     }

@@ -12,13 +12,14 @@ import java.util.stream.Stream;
 
 /**
  * A recording stub sendmail: a generated sh script that saves its argv (NUL-separated), stdin and
- * exported environment into a new directory per call, then exits with a configurable code.
+ * exported environment into a new directory per call, waits the configured delay, then exits with
+ * the configured code. A call is done once its stdin is read and the delay is over.
  */
-final class RecordingSendmail {
+public final class RecordingSendmail {
 
-    /** One call of the stub. */
-    record Call(List<String> argv, byte[] stdin, String env) {
-        String stdinText() {
+    /** One call of the stub; {@code done} when it got to its exit. */
+    public record Call(List<String> argv, byte[] stdin, String env, boolean done) {
+        public String text() {
             return new String(stdin, StandardCharsets.UTF_8);
         }
     }
@@ -26,7 +27,7 @@ final class RecordingSendmail {
     private final Path dir;
     private final Path script;
 
-    RecordingSendmail(Path dir) {
+    public RecordingSendmail(Path dir) {
         this.dir = dir;
         this.script = dir.resolve("sendmail");
         try {
@@ -35,6 +36,7 @@ final class RecordingSendmail {
             throw new UncheckedIOException(e);
         }
         exitCode(0);
+        delay(0);
         // export -p first (a builtin): the relay runs its sendmail with a clean environment
         Files2.writeExecutable(script, "#!/bin/sh\n"
                 + "# recording stub sendmail: saves argv, stdin and environment, exits with the code in exit-code\n"
@@ -46,20 +48,32 @@ final class RecordingSendmail {
                 + "printf '%s\\n' \"$env_now\" >\"$call/env\"\n"
                 + ": >\"$call/argv\"\n"
                 + "for a in \"$@\"; do printf '%s\\0' \"$a\" >>\"$call/argv\"; done\n"
-                + "cat >\"$call/stdin\"\n"
+                + "cat >\"$call/stdin.part\"\n"
+                + "sleep \"$(cat \"$d/delay\")\"\n"
+                + "mv \"$call/stdin.part\" \"$call/stdin\"\n"
                 + "exit \"$(cat \"$d/exit-code\")\"\n");
     }
 
-    Path path() {
+    public Path path() {
         return script;
     }
 
-    void exitCode(int code) {
+    /** Where the calls are: one directory each, with stdin.part until the call is done. */
+    public Path callsDir() {
+        return dir.resolve("calls");
+    }
+
+    public void exitCode(int code) {
         Files2.write(dir.resolve("exit-code"), code + "\n");
     }
 
+    /** Seconds each call waits after reading its stdin, before it exits. */
+    public void delay(int seconds) {
+        Files2.write(dir.resolve("delay"), seconds + "\n");
+    }
+
     /** Forgets earlier calls. */
-    void clear() {
+    public void clear() {
         Files2.deleteTree(dir.resolve("calls"));
         try {
             Files.createDirectories(dir.resolve("calls"));
@@ -68,12 +82,18 @@ final class RecordingSendmail {
         }
     }
 
-    /** All recorded calls, oldest first. */
-    List<Call> calls() {
+    /** The calls that are done, oldest first. */
+    public List<Call> completed() {
+        return calls().stream().filter(Call::done).toList();
+    }
+
+    /** All recorded calls, begun or done, oldest first. */
+    public List<Call> calls() {
         try (Stream<Path> s = Files.list(dir.resolve("calls"))) {
             List<Call> calls = new ArrayList<>();
             for (Path c : s.sorted().toList()) {
-                byte[] argv = Files.readAllBytes(c.resolve("argv"));
+                boolean done = Files.exists(c.resolve("stdin"));
+                byte[] argv = readOrEmpty(c.resolve("argv"));
                 List<String> words = new ArrayList<>();
                 int start = 0;
                 for (int i = 0; i < argv.length; i++) {
@@ -82,13 +102,22 @@ final class RecordingSendmail {
                         start = i + 1;
                     }
                 }
-                byte[] stdin = Files.exists(c.resolve("stdin")) ? Files.readAllBytes(c.resolve("stdin")) : new byte[0];
-                String env = Files.exists(c.resolve("env")) ? Files.readString(c.resolve("env")) : "";
-                calls.add(new Call(words, stdin, env));
+                byte[] stdin = readOrEmpty(c.resolve(done ? "stdin" : "stdin.part"));
+                String env = new String(readOrEmpty(c.resolve("env")), StandardCharsets.UTF_8);
+                calls.add(new Call(words, stdin, env, done));
             }
             return calls;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file of a call the stub may be writing right now: empty while it is not there. */
+    private static byte[] readOrEmpty(Path f) throws IOException {
+        try {
+            return Files.readAllBytes(f);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new byte[0];
         }
     }
 }

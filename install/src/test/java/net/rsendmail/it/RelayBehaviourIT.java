@@ -95,7 +95,7 @@ class RelayBehaviourIT {
         assertEquals(0, r.exit(), r::toString);
         RecordingSendmail.Call call = stub.calls().get(0);
         assertEquals(List.of("-oi", "-f", "a@example.org", "--", "b@example.org", "hidden@example.net"), call.argv());
-        assertEquals("From: a@example.org\nTo: b@example.org\nSubject: t\n\nbody\n", call.stdinText());
+        assertEquals("From: a@example.org\nTo: b@example.org\nSubject: t\n\nbody\n", call.text());
     }
 
     @Test

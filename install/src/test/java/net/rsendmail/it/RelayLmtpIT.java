@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,32 +135,26 @@ class RelayLmtpIT {
         in.write("LHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nSubject: killed\r\n\r\nfirst line\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         in.flush();
-        long relayPid = awaitRelayPid(Duration.ofSeconds(20));
-        Thread.sleep(300); // let it read into DATA
-        new ProcessBuilder("kill", "-KILL", Long.toString(relayPid)).start().waitFor();
+        // inside DATA once it has answered 354 (the message is open, not ended)
+        CompletableFuture<Boolean> inData = CompletableFuture.supplyAsync(() -> new BufferedReader(
+                new InputStreamReader(ssh.getInputStream(), StandardCharsets.US_ASCII)).lines()
+                .anyMatch(l -> l.startsWith("354 ")));
+        assertTrue(inData.get(20, TimeUnit.SECONDS), "the relay answered DATA with 354");
+        ProcessHandle relay = awaitRelay(Duration.ofSeconds(20));
+        relay.destroyForcibly();
         assertTrue(ssh.waitFor(20, TimeUnit.SECONDS), "ssh ends when the relay dies");
         assertNotEquals(0, ssh.exitValue());
         assertEquals(before, stub.calls().size(), "nothing handed over");
     }
 
     /** The relay JVM serving the stub key (its command line names the stub config). */
-    private static long awaitRelayPid(Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            Process p = new ProcessBuilder("pgrep", "-f", "--", "--config " + stubConfig).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            p.waitFor();
-            for (String line : out.split("\n")) {
-                if (!line.isBlank()) {
-                    long pid = Long.parseLong(line.strip());
-                    String comm = Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
-                    if (comm.equals("java")) {
-                        return pid;
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("relay process did not show up");
+    private static ProcessHandle awaitRelay(Duration timeout) {
+        String config = "--config " + stubConfig;
+        Wait.until(() -> !Proc.find(h -> isRelay(h, config)).isEmpty(), timeout, () -> "relay process did not show up");
+        return Proc.find(h -> isRelay(h, config)).get(0);
+    }
+
+    private static boolean isRelay(ProcessHandle h, String config) {
+        return h.info().command().orElse("").endsWith("/java") && Proc.commandLine(h).contains(config);
     }
 }

@@ -1,6 +1,12 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.Files2;
+import net.rsendmail.it.Proc;
+import net.rsendmail.it.RecordingSendmail;
+import net.rsendmail.it.Wait;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -47,7 +53,7 @@ class BatchIT {
         args[1] = "-f";
         args[2] = sender;
         System.arraycopy(rcpts, 0, args, 3, rcpts.length);
-        World.Result r = w.sshsendmail(World.message(sender, rcpts[0], subject), args);
+        Proc.Result r = w.sshsendmail(World.message(sender, rcpts[0], subject), args);
         assertEquals(0, r.exit(), r::toString);
     }
 
@@ -64,7 +70,7 @@ class BatchIT {
     }
 
     private String relayLog() {
-        return World.read(w.dir.resolve("relay.log"));
+        return Files2.read(w.dir.resolve("relay.log"));
     }
 
     @Test
@@ -75,9 +81,9 @@ class BatchIT {
         }
         assertTrue(w.calls().isEmpty());
         String sessionsBefore = w.sshdLog();
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(n, Duration.ofSeconds(30));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(n, Duration.ofSeconds(30));
         assertEquals(n, calls.size());
         String log = relayLog();
         assertEquals(n, count(log, "mode=lmtp"), log);
@@ -85,8 +91,8 @@ class BatchIT {
         String sessions = w.sshdLog().substring(sessionsBefore.length());
         assertEquals(1, count(sessions, "Accepted publickey"), sessions);
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
-        assertTrue(World.read(w.queue.resolve("relay-modes")).contains("127.0.0.1:" + w.port + " lmtp "),
-                World.read(w.queue.resolve("relay-modes")));
+        assertTrue(Files2.read(w.queue.resolve("relay-modes")).contains("127.0.0.1:" + w.port + " lmtp "),
+                Files2.read(w.queue.resolve("relay-modes")));
         assertEquals(n, count(w.clientLog(), "mode=lmtp"), w.clientLog());
     }
 
@@ -94,13 +100,13 @@ class BatchIT {
     void mixedOutcomesInOneTransaction() throws Exception {
         w.relayPolicy("recipients @example.org\n");
         enqueue(ALICE, "mixed", BOB, "carol@example.net");
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
         assertEquals(2, calls.size(), "the message to bob, and the DSN to alice");
-        World.Call toBob = calls.stream().filter(c -> c.argv().contains(BOB)).findFirst().orElseThrow();
+        RecordingSendmail.Call toBob = calls.stream().filter(c -> c.argv().contains(BOB)).findFirst().orElseThrow();
         assertEquals(List.of("-oi", "-f", ALICE, "--", BOB), toBob.argv());
-        World.Call dsn = calls.stream().filter(c -> c.argv().contains(ALICE) && c.argv().contains("<>")).findFirst()
+        RecordingSendmail.Call dsn = calls.stream().filter(c -> c.argv().contains(ALICE) && c.argv().contains("<>")).findFirst()
                 .orElseThrow(() -> new AssertionError(calls.toString()));
         assertEquals(List.of("-oi", "-f", "<>", "--", ALICE), dsn.argv());
         String report = dsn.text();
@@ -111,7 +117,7 @@ class BatchIT {
         // nothing left to deliver: the original is kept in failed/ (as for every bounce), nothing queued
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
         assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
-        World.sleep(1500);
+        Wait.sleep(1500);
         assertEquals(0, w.sshsendmail(null, "-q").exit());
         assertEquals(2, w.calls().size(), "nothing sent again");
     }
@@ -124,44 +130,90 @@ class BatchIT {
                 .redirectOutput(w.dir.resolve("cut.out").toFile()).redirectError(w.dir.resolve("cut.err").toFile());
         pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
         Process p = pb.start();
-        World.await(() -> {
-            try (var s = Files.list(w.stubDir.resolve("calls"))) {
-                return s.anyMatch(c -> Files.exists(c.resolve("stdin.part")));
-            } catch (IOException e) {
-                return false;
-            }
-        }, Duration.ofSeconds(30), () -> "the relay never handed the message on\n" + relayLog() + w.clientLog());
+        Wait.until(() -> w.stub.calls().stream().anyMatch(c -> !c.done()), Duration.ofSeconds(30),
+                () -> "the relay never handed the message on\n" + relayLog() + w.clientLog());
         // the relay side dies before its answer: sshd's session, the relay and its sendmail
-        ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).ifPresent(h ->
-                h.descendants().forEach(ProcessHandle::destroyForcibly));
+        w.sshdProcess().descendants().forEach(ProcessHandle::destroyForcibly);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), World.read(w.dir.resolve("cut.err")));
+        assertEquals(0, p.exitValue(), Files2.read(w.dir.resolve("cut.err")));
         assertTrue(w.calls().isEmpty(), "nothing was handed over");
         assertTrue(w.clientLog().contains("status=deferred") && w.clientLog().contains("4.4.2"), w.clientLog());
         assertEquals(1, files("queue").size(), "the message stays queued");
         w.stubDelay(0);
-        World.sleep(1500);
-        World.Result q = w.sshsendmail(null, "-q");
+        Wait.sleep(1500);
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(20));
-        World.sleep(500);
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(20));
         assertEquals(1, w.calls().size(), calls::toString);
         assertEquals(BOB, calls.get(0).argv().get(calls.get(0).argv().size() - 1));
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
     }
 
+    /**
+     * Forced-command wrapper: runs the relay with its stdin, stdout and stderr through this
+     * script (stderr also appended to the file named first) and passes everything on until the
+     * relay has answered a message after DATA; that answer is withheld, the relay's stdin is
+     * closed (it ends its session as after a lost link) and the channel closes without it. Only
+     * once (FILE.cut marks it): later sessions pass everything on.
+     */
+    private static final String CUT_AFTER_DATA = String.join("\n",
+            "#!/usr/bin/python3",
+            "import os, subprocess, sys, threading",
+            "log = open(sys.argv[1], 'ab', buffering=0)",
+            "relay = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,",
+            "                         stderr=subprocess.PIPE)",
+            "def requests():",
+            "    while True:",
+            "        b = os.read(0, 65536)",
+            "        if not b:",
+            "            break",
+            "        try:",
+            "            relay.stdin.write(b); relay.stdin.flush()",
+            "        except (BrokenPipeError, ValueError):",
+            "            break",
+            "def stderr():",
+            "    for b in iter(lambda: os.read(relay.stderr.fileno(), 65536), b''):",
+            "        log.write(b); os.write(2, b)",
+            "threading.Thread(target=requests, daemon=True).start()",
+            "err = threading.Thread(target=stderr); err.start()",
+            "cut = not os.path.exists(sys.argv[1] + '.cut')",
+            "in_data = False",
+            "for line in relay.stdout:",
+            "    if cut and in_data and line[3:4] == b' ':",
+            "        open(sys.argv[1] + '.cut', 'w').close()",
+            "        break  # the relay's answer to the message: never forwarded",
+            "    os.write(1, line)",
+            "    in_data = in_data or line.startswith(b'354')",
+            "relay.stdin.close()",
+            "relay.wait(timeout=30)",
+            "err.join(timeout=30)",
+            "os._exit(0)",
+            "");
+
     @Test
     void lostAcknowledgementIsNotHandedOnTwice() {
+        // the relay logs to stderr, which the wrapper also keeps in relay.log
+        Files2.write(w.relayConf, Files2.read(w.relayConf).replace("log " + w.dir.resolve("relay.log"), "log stderr"));
+        Path cut = Files2.writeExecutable(w.dir.resolve("cut-after-data"), CUT_AFTER_DATA);
+        w.forceCommand(cut + " " + w.dir.resolve("relay.log") + " " + w.relayCommand());
         enqueue(ALICE, "ack lost", BOB);
-        World.Result halted = w.run(List.of(w.sshsendmail().toString(), "-q"), null,
-                Map.of("SSHSENDMAIL_CONF", w.clientConf.toString(), "SSHSENDMAIL_TEST_HALT_AFTER_REPLIES", "1"),
-                Duration.ofSeconds(60));
-        assertEquals(99, halted.exit(), halted::toString);
-        assertEquals(1, w.awaitCalls(1, Duration.ofSeconds(10)).size(), "the relay took it");
-        assertEquals(1, files("claimed").size(), "the queue does not know: still claimed by the dead runner");
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result first = w.sshsendmail(null, "-q");
+        assertEquals(0, first.exit(), first::toString);
+        assertEquals(1, w.calls().size(), "the relay took it");
+        assertEquals(1, count(relayLog(), "status=sent"), relayLog());
+        // the client never saw the 250: it keeps the message, and says what the relay last said
+        assertEquals(1, files("queue").size(), files("queue")::toString);
+        String bp = w.sshsendmail(null, "-bp").out();
+        String relaySaid = relayLog().strip().lines().reduce((a, b) -> b).orElseThrow();
+        for (String shown : List.of(bp, w.clientLog())) {
+            assertTrue(shown.contains("4.4.2") && shown.contains("closed while waiting for a reply (last reply: 354 "),
+                    shown);
+            assertTrue(shown.contains("relay's stderr: " + relaySaid.substring(0, 40)), shown + "\n" + relaySaid);
+            assertFalse(shown.contains("Exception"), shown);
+        }
+        Wait.sleep(1500); // retry_min 1s
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        World.sleep(500);
         assertEquals(1, w.calls().size(), "handed on once only");
         assertEquals(1, count(relayLog(), "status=duplicate"), relayLog());
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
@@ -171,18 +223,16 @@ class BatchIT {
 
     @Test
     void pythonRsendmailGetsPlainMode() throws Exception {
-        String pub = Files.readString(Path.of(w.clientKey + ".pub")).trim();
-        World.write(w.dir.resolve("authorized_keys"), "restrict,command=\"env PATH=" + w.stubDir
-                + ":/usr/bin:/bin /usr/bin/rsendmail\" " + pub + "\n");
+        w.forceCommand("env PATH=" + w.stubDir + ":/usr/bin:/bin /usr/bin/rsendmail");
         enqueue(ALICE, "python 1", BOB);
         enqueue(ALICE, "python 2", BOB, "carol@example.net");
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(2, Duration.ofSeconds(20));
         assertEquals(2, calls.size());
         assertTrue(calls.get(1).argv().contains("carol@example.net"), calls.get(1).argv()::toString);
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
-        String modes = World.read(w.queue.resolve("relay-modes"));
+        String modes = Files2.read(w.queue.resolve("relay-modes"));
         assertTrue(modes.contains("127.0.0.1:" + w.port + " plain "), modes);
         assertTrue(w.clientLog().contains("does not speak LMTP"), w.clientLog());
         assertEquals(0, count(w.clientLog(), "mode=lmtp"), w.clientLog());
@@ -197,7 +247,7 @@ class BatchIT {
 
     /** The relay's java under sshd (its session), or null. */
     private ProcessHandle relayJava() {
-        ProcessHandle sshd = ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).orElseThrow();
+        ProcessHandle sshd = w.sshdProcess();
         return sshd.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst().orElse(null);
     }
 
@@ -222,14 +272,14 @@ class BatchIT {
     @Test
     void streamCutInsideDataHandsNothingOn() throws Exception {
         Path spool = Files.createDirectories(w.dir.resolve("spool"));
-        World.write(w.relayConf, World.read(w.relayConf).replace("default_policy", "spool_dir " + spool
+        Files2.write(w.relayConf, Files2.read(w.relayConf).replace("default_policy", "spool_dir " + spool
                 + "\ndefault_policy"));
         StringBuilder b = new StringBuilder("From: <" + ALICE + ">\nTo: <" + BOB + ">\nSubject: big\n\n");
         String line = "x".repeat(70) + "\n";
         while (b.length() < 30 << 20) {
             b.append(line);
         }
-        World.Result r = w.sshsendmail(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), "-i", "-f",
+        Proc.Result r = w.sshsendmail(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), "-i", "-f",
                 ALICE, BOB);
         assertEquals(0, r.exit(), r::toString);
         ProcessBuilder pb = new ProcessBuilder(w.sshsendmail().toString(), "-q")
@@ -246,20 +296,21 @@ class BatchIT {
         assertTrue(seen > 0, "the relay never spooled the message");
         // freeze the relay inside DATA, check that it is really inside, then kill it
         assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(relay.pid())).start().waitFor());
-        World.sleep(300);
+        long frozen = relay.pid();
+        Wait.until(() -> Files2.read(Path.of("/proc/" + frozen + "/stat")).matches("\\d+ \\(.*\\) T .*\\s*"),
+                Duration.ofSeconds(10), () -> "relay " + frozen + " did not stop");
         long at = spooled(relay, spool);
         assertTrue(at > 0 && at < 29 << 20, "stopped inside DATA: " + at + " bytes spooled");
         relay.destroyForcibly();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), World.read(w.dir.resolve("cut.err")));
+        assertEquals(0, p.exitValue(), Files2.read(w.dir.resolve("cut.err")));
         assertTrue(w.calls().isEmpty(), "nothing was handed over");
         assertTrue(w.clientLog().contains("status=deferred") && w.clientLog().contains("4.4.2"), w.clientLog());
         assertEquals(1, files("queue").size(), "the message stays queued");
-        World.sleep(1500);
-        World.Result q = w.sshsendmail(null, "-q");
+        Wait.sleep(1500);
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
-        World.sleep(500);
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
         assertEquals(1, w.calls().size(), calls::toString);
         assertTrue(calls.get(0).stdin().length > 30 << 20);
         assertTrue(files("queue").isEmpty(), files("queue")::toString);

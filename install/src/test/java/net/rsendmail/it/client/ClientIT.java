@@ -1,5 +1,11 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.Files2;
+import net.rsendmail.it.PrivateSshd;
+import net.rsendmail.it.Proc;
+import net.rsendmail.it.RecordingSendmail;
+import net.rsendmail.it.Wait;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,7 +49,7 @@ class ClientIT {
         }
     }
 
-    World.Result postfix(byte[] msg, String sender, String... rcpts) {
+    Proc.Result postfix(byte[] msg, String sender, String... rcpts) {
         String[] args = new String[4 + rcpts.length];
         args[0] = "--mta=postfix";
         args[1] = "-f";
@@ -56,10 +62,10 @@ class ClientIT {
     @Test
     void postfixModeDeliversTheMessageUnchanged() {
         byte[] msg = World.message(ALICE, BOB, "pipe");
-        World.Result r = postfix(msg, ALICE, BOB, "carol@example.net");
+        Proc.Result r = postfix(msg, ALICE, BOB, "carol@example.net");
         assertEquals(0, r.exit(), r::toString);
         assertEquals("2.0.0 delivered to the relay\n", r.out());
-        List<World.Call> calls = w.calls();
+        List<RecordingSendmail.Call> calls = w.calls();
         assertEquals(1, calls.size());
         assertEquals(List.of("-oi", "-f", ALICE, "--", BOB, "carol@example.net"), calls.get(0).argv());
         assertArrayEquals(msg, calls.get(0).stdin());
@@ -67,7 +73,7 @@ class ClientIT {
 
     @Test
     void nullSenderGoesThroughAsNullSender() {
-        World.Result r = postfix(World.message(ALICE, BOB, "null"), "", BOB);
+        Proc.Result r = postfix(World.message(ALICE, BOB, "null"), "", BOB);
         assertEquals(0, r.exit(), r::toString);
         List<String> argv = w.calls().get(0).argv();
         assertTrue(argv.containsAll(List.of("-f", "<>")) || argv.containsAll(List.of("-f", "")), argv.toString());
@@ -76,11 +82,11 @@ class ClientIT {
     @Test
     void standaloneQueuesReturnsAndDeliversInTheBackground() {
         String in = "To: Bob <" + BOB + ">\nCc: carol@example.net\nBcc: hidden@example.net\nSubject: cron\n\nbody\n";
-        World.Result r = w.sshsendmail(in.getBytes(StandardCharsets.UTF_8), "-t", "-i", "-f", ALICE);
+        Proc.Result r = w.sshsendmail(in.getBytes(StandardCharsets.UTF_8), "-t", "-i", "-f", ALICE);
         assertEquals(0, r.exit(), r::toString);
         assertEquals("", r.out() + r.err());
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
-        World.Call c = calls.get(0);
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(30));
+        RecordingSendmail.Call c = calls.get(0);
         assertEquals(List.of("-oi", "-f", ALICE, "--", BOB, "carol@example.net", "hidden@example.net"), c.argv());
         // delivered over LMTP: the relay hands it on with LF line ends, as in the plain mode
         String got = c.text();
@@ -90,35 +96,35 @@ class ClientIT {
         assertTrue(got.contains("\nMessage-ID: <"), got);
         assertTrue(got.contains("\nFrom: " + ALICE + "\n"), got);
         assertTrue(got.endsWith("\n\nbody\n"), got);
-        World.await(() -> w.sshsendmail(null, "-bp").out().contains("Mail queue is empty"), Duration.ofSeconds(10),
+        Wait.until(() -> w.sshsendmail(null, "-bp").out().contains("Mail queue is empty"), Duration.ofSeconds(10),
                 () -> w.sshsendmail(null, "-bp").out());
     }
 
     @Test
     void relayPortClosed() throws Exception {
         w.stopSshd();
-        World.Result r = postfix(World.message(ALICE, BOB, "closed"), ALICE, BOB);
+        Proc.Result r = postfix(World.message(ALICE, BOB, "closed"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4.4.1 ") && r.out().contains("refused the connection"), r.out());
     }
 
     @Test
     void unresolvableRelayName() {
-        World.write(w.clientConf, World.read(w.clientConf).replace("@127.0.0.1:" + w.port, "@relay.invalid:" + w.port));
-        World.Result r = postfix(World.message(ALICE, BOB, "dns"), ALICE, BOB);
+        Files2.write(w.clientConf, Files2.read(w.clientConf).replace("@127.0.0.1:" + w.port, "@relay.invalid:" + w.port));
+        Proc.Result r = postfix(World.message(ALICE, BOB, "dns"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4.4.3 cannot resolve relay host name relay.invalid"), r.out());
     }
 
     @Test
     void changedHostKeyFailsClosedAndSaysWhatToDo() {
-        w.check(World.SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", w.dir.resolve("other_host").toString());
-        String[] f = World.read(w.dir.resolve("other_host.pub")).trim().split(" ");
-        World.write(w.knownHosts, "[127.0.0.1]:" + w.port + " " + f[0] + " " + f[1] + "\n");
-        World.Result r = postfix(World.message(ALICE, BOB, "mitm"), ALICE, BOB);
+        w.check(PrivateSshd.SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", w.dir.resolve("other_host").toString());
+        String[] f = Files2.read(w.dir.resolve("other_host.pub")).trim().split(" ");
+        Files2.write(w.knownHosts, "[127.0.0.1]:" + w.port + " " + f[0] + " " + f[1] + "\n");
+        Proc.Result r = postfix(World.message(ALICE, BOB, "mitm"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4.7.0 HOST KEY OF RELAY [127.0.0.1]:" + w.port + " HAS CHANGED"), r.out());
-        String real = World.read(w.dir.resolve("host_key.pub")).trim().split(" ")[1];
+        String real = Files2.read(w.hostPublicKey()).trim().split(" ")[1];
         assertTrue(r.out().contains("[127.0.0.1]:" + w.port + " ssh-ed25519 " + real), r.out());
         assertTrue(r.out().contains("SHA256:"), r.out());
         assertTrue(w.calls().isEmpty());
@@ -126,8 +132,8 @@ class ClientIT {
 
     @Test
     void unknownHostKeyFailsClosed() {
-        World.write(w.knownHosts, "# empty\n");
-        World.Result r = postfix(World.message(ALICE, BOB, "unknown"), ALICE, BOB);
+        Files2.write(w.knownHosts, "# empty\n");
+        Proc.Result r = postfix(World.message(ALICE, BOB, "unknown"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4.7.0 host key of relay [127.0.0.1]:" + w.port + " is unknown"), r.out());
         assertTrue(r.out().contains("add this line: [127.0.0.1]:" + w.port + " ssh-ed25519 "), r.out());
@@ -136,17 +142,17 @@ class ClientIT {
     @Test
     void hashedKnownHostsEntryWorks() {
         w.check("/usr/bin/ssh-keygen", "-H", "-f", w.knownHosts.toString());
-        assertTrue(World.read(w.knownHosts).startsWith("|1|"), World.read(w.knownHosts));
-        World.Result r = postfix(World.message(ALICE, BOB, "hashed"), ALICE, BOB);
+        assertTrue(Files2.read(w.knownHosts).startsWith("|1|"), Files2.read(w.knownHosts));
+        Proc.Result r = postfix(World.message(ALICE, BOB, "hashed"), ALICE, BOB);
         assertEquals(0, r.exit(), r::toString);
     }
 
     @Test
     void keyNotInAuthorizedKeys() throws Exception {
         Path stranger = w.dir.resolve("stranger");
-        w.check(World.SSH_KEYGEN, "-q", "-t", "ecdsa", "-N", "", "-f", stranger.toString());
-        World.write(w.clientConf, World.read(w.clientConf).replace(w.clientKey.toString(), stranger.toString()));
-        World.Result r = postfix(World.message(ALICE, BOB, "stranger"), ALICE, BOB);
+        w.check(PrivateSshd.SSH_KEYGEN, "-q", "-t", "ecdsa", "-N", "", "-f", stranger.toString());
+        Files2.write(w.clientConf, Files2.read(w.clientConf).replace(w.clientKey.toString(), stranger.toString()));
+        Proc.Result r = postfix(World.message(ALICE, BOB, "stranger"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4.7.0 relay ") && r.out().contains("refused our key " + stranger), r.out());
     }
@@ -154,16 +160,16 @@ class ClientIT {
     @Test
     void rsaKeyWorks() {
         Path rsa = w.dir.resolve("rsa_key");
-        w.check(World.SSH_KEYGEN, "-q", "-t", "rsa", "-b", "3072", "-N", "", "-f", rsa.toString());
+        w.check(PrivateSshd.SSH_KEYGEN, "-q", "-t", "rsa", "-b", "3072", "-N", "", "-f", rsa.toString());
         w.authorize(rsa, "");
-        World.write(w.clientConf, World.read(w.clientConf).replace(w.clientKey.toString(), rsa.toString()));
+        Files2.write(w.clientConf, Files2.read(w.clientConf).replace(w.clientKey.toString(), rsa.toString()));
         assertEquals(0, postfix(World.message(ALICE, BOB, "rsa"), ALICE, BOB).exit());
     }
 
     @Test
     void relayPolicyRefusal() {
         w.relayPolicy("senders @allowed.example\n");
-        World.Result r = postfix(World.message(ALICE, BOB, "policy"), ALICE, BOB);
+        Proc.Result r = postfix(World.message(ALICE, BOB, "policy"), ALICE, BOB);
         assertEquals(77, r.exit(), r::toString);
         assertTrue(r.out().startsWith("5.7.1 relay: sender not allowed"), r.out());
     }
@@ -171,7 +177,7 @@ class ClientIT {
     @Test
     void relayMtaFailsTemporarily() {
         w.stubExit(75);
-        World.Result r = postfix(World.message(ALICE, BOB, "tempfail"), ALICE, BOB);
+        Proc.Result r = postfix(World.message(ALICE, BOB, "tempfail"), ALICE, BOB);
         assertEquals(75, r.exit(), r::toString);
         assertTrue(r.out().startsWith("4."), r.out());
     }
@@ -179,7 +185,7 @@ class ClientIT {
     @Test
     void relayMtaUserUnknown() {
         w.stubExit(67);
-        World.Result r = postfix(World.message(ALICE, BOB, "nouser"), ALICE, BOB);
+        Proc.Result r = postfix(World.message(ALICE, BOB, "nouser"), ALICE, BOB);
         assertEquals(67, r.exit(), r::toString);
         assertTrue(r.out().startsWith("5.1.1"), r.out());
     }
@@ -195,41 +201,34 @@ class ClientIT {
         Files.write(big, World.message(ALICE, BOB, "cut"));
         pb.redirectInput(big.toFile());
         Process p = pb.start();
-        World.await(() -> {
-            try (var s = Files.list(w.stubDir.resolve("calls"))) {
-                return s.anyMatch(c -> Files.exists(c.resolve("stdin.part")));
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, Duration.ofSeconds(30), () -> "the relay never got the message");
+        Wait.until(() -> w.stub.calls().stream().anyMatch(c -> !c.done()), Duration.ofSeconds(30), () -> "the relay never got the message");
         // the network goes away: the session's sshd and everything under it die
-        ProcessHandle.of(Long.parseLong(World.read(w.dir.resolve("sshd.pid")).trim())).ifPresent(h ->
-                h.descendants().forEach(ProcessHandle::destroyForcibly));
+        w.sshdProcess().descendants().forEach(ProcessHandle::destroyForcibly);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-        String out = World.read(w.dir.resolve("cut.out"));
-        assertEquals(75, p.exitValue(), out + World.read(w.dir.resolve("cut.err")));
+        String out = Files2.read(w.dir.resolve("cut.out"));
+        assertEquals(75, p.exitValue(), out + Files2.read(w.dir.resolve("cut.err")));
         assertTrue(out.startsWith("4.4.2 connection to relay") && out.contains("lost"), out);
     }
 
     @Test
     void secondRelayIsTriedWhenTheFirstIsDown() throws Exception {
-        int closed = World.freePort();
-        World.write(w.clientConf, "relay " + w.user + "@127.0.0.1:" + closed + "\n" + World.read(w.clientConf));
-        World.Result r = postfix(World.message(ALICE, BOB, "fallback"), ALICE, BOB);
+        int closed = PrivateSshd.freePort();
+        Files2.write(w.clientConf, "relay " + w.user + "@127.0.0.1:" + closed + "\n" + Files2.read(w.clientConf));
+        Proc.Result r = postfix(World.message(ALICE, BOB, "fallback"), ALICE, BOB);
         assertEquals(0, r.exit(), r::toString);
         assertEquals(1, w.calls().size());
     }
 
     @Test
     void looseKeyPermissionsAreAConfigError() {
-        World.chmod(w.clientKey, "rw-r--r--");
-        World.Result r = postfix(World.message(ALICE, BOB, "loose"), ALICE, BOB);
+        Files2.chmod(w.clientKey, "rw-r--r--");
+        Proc.Result r = postfix(World.message(ALICE, BOB, "loose"), ALICE, BOB);
         assertEquals(75, r.exit(), "Postfix must defer, not bounce: " + r);
         assertTrue(r.out().startsWith("4.3.5 identity " + w.clientKey + ": permissions 0644 are too open"), r.out());
         // standalone: queued; the runner keeps it and says why
-        World.write(w.clientConf, World.read(w.clientConf) + "background no\n");
+        Files2.write(w.clientConf, Files2.read(w.clientConf) + "background no\n");
         assertEquals(0, w.sshsendmail(World.message(ALICE, BOB, "loose"), "-i", BOB).exit());
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
         String bp = w.sshsendmail(null, "-bp").out();
         assertTrue(bp.contains("too open"), bp);
@@ -238,13 +237,13 @@ class ClientIT {
 
     @Test
     void badConfigNamesFileAndLine() {
-        World.write(w.clientConf, World.read(w.clientConf) + "relay_typo x\n");
-        World.Result r = w.sshsendmail(World.message(ALICE, BOB, "conf"), "-i", BOB);
+        Files2.write(w.clientConf, Files2.read(w.clientConf) + "relay_typo x\n");
+        Proc.Result r = w.sshsendmail(World.message(ALICE, BOB, "conf"), "-i", BOB);
         assertEquals(78, r.exit(), r::toString);
-        int lines = World.read(w.clientConf).split("\n").length;
+        int lines = Files2.read(w.clientConf).split("\n").length;
         assertTrue(r.err().contains("4.3.5 configuration: " + w.clientConf + ":" + lines + ": unknown key 'relay_typo'"),
                 r.err());
-        World.Result missing = w.sshsendmail(World.message(ALICE, BOB, "conf"), "-C", w.dir.resolve("nope.conf").toString(),
+        Proc.Result missing = w.sshsendmail(World.message(ALICE, BOB, "conf"), "-C", w.dir.resolve("nope.conf").toString(),
                 "-i", BOB);
         assertEquals(78, missing.exit(), missing::toString);
         assertTrue(missing.err().contains("nope.conf: no such file"), missing.err());
@@ -252,18 +251,18 @@ class ClientIT {
 
     @Test
     void badInputIsRefusedAndNothingIsQueued() {
-        World.Result opt = w.sshsendmail(World.message(ALICE, BOB, "x"), "-X", "/tmp/log", BOB);
+        Proc.Result opt = w.sshsendmail(World.message(ALICE, BOB, "x"), "-X", "/tmp/log", BOB);
         assertEquals(64, opt.exit(), opt::toString);
         assertTrue(opt.err().contains("5.5.4 unknown option '-X'"), opt.err());
-        World.Result nul = w.sshsendmail("Subject: x\n\nnul\0here\n".getBytes(StandardCharsets.UTF_8), "-i", BOB);
+        Proc.Result nul = w.sshsendmail("Subject: x\n\nnul\0here\n".getBytes(StandardCharsets.UTF_8), "-i", BOB);
         assertEquals(65, nul.exit(), nul::toString);
         assertTrue(nul.err().contains("5.6.0"), nul.err());
-        World.Result none = w.sshsendmail("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8), "-t", "-i");
+        Proc.Result none = w.sshsendmail("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8), "-t", "-i");
         assertEquals(65, none.exit(), none::toString);
-        World.Result bad = w.sshsendmail(World.message(ALICE, BOB, "x"), "-i", "--", "-oQ/etc@x.org");
+        Proc.Result bad = w.sshsendmail(World.message(ALICE, BOB, "x"), "-i", "--", "-oQ/etc@x.org");
         assertEquals(64, bad.exit(), bad::toString);
         assertTrue(w.sshsendmail(null, "-bp").out().contains("Mail queue is empty"));
-        World.Result bi = w.sshsendmail(null, "-bi");
+        Proc.Result bi = w.sshsendmail(null, "-bi");
         assertEquals(0, bi.exit());
     }
 
@@ -273,11 +272,11 @@ class ClientIT {
         w.clientConfig("background no\n");
         assertEquals(0, w.sshsendmail(World.message(ALICE, BOB, "refused"), "-i", "-f", ALICE, BOB).exit());
         assertEquals(0, w.sshsendmail(World.message(ALICE, BOB, "refused null"), "-i", "-f", "<>", BOB).exit());
-        World.Result q = w.sshsendmail(null, "-q");
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
         assertEquals(1, calls.size(), "one DSN, for the message with a sender");
-        World.Call dsn = calls.get(0);
+        RecordingSendmail.Call dsn = calls.get(0);
         assertEquals(List.of("-oi", "-f", "<>", "--", ALICE), dsn.argv().subList(0, 5).contains("<>") ? dsn.argv()
                 : List.of("-oi", "-f", "<>", "--", ALICE));
         assertEquals(ALICE, dsn.argv().get(dsn.argv().size() - 1));
@@ -298,14 +297,14 @@ class ClientIT {
         w.stubExit(75);
         w.clientConfig("background no\nmax_lifetime 1s\nretry_min 1s\nretry_max 1s\n");
         assertEquals(0, w.sshsendmail(World.message(ALICE, BOB, "old"), "-i", "-f", ALICE, BOB).exit());
-        World.sleep(1500);
+        Wait.sleep(1500);
         w.sshsendmail(null, "-q");
         w.stubExit(0);
         w.clearCalls();
-        World.sleep(3000); // the DSN, deferred by the same run, is due again (retry 1s, capped at its lifetime + 1s)
-        World.Result q = w.sshsendmail(null, "-q");
+        Wait.sleep(3000); // the DSN, deferred by the same run, is due again (retry 1s, capped at its lifetime + 1s)
+        Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
         String dsn = calls.get(calls.size() - 1).text();
         assertTrue(dsn.contains("report-type=delivery-status"), dsn);
         assertTrue(dsn.contains("Status: 4.4.7") || dsn.contains("Status: 5.4.7"), dsn);
@@ -320,7 +319,7 @@ class ClientIT {
         pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
         Process d = pb.start();
         try {
-            World.await(() -> w.clientLog().contains("daemon started"), Duration.ofSeconds(20), w::clientLog);
+            Wait.until(() -> w.clientLog().contains("daemon started"), Duration.ofSeconds(20), w::clientLog);
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
                 assertEquals(0, w.sshsendmail(World.message(ALICE, BOB, "daemon " + i), "-i", BOB).exit());
@@ -329,7 +328,7 @@ class ClientIT {
                 assertTrue(ms < 15_000, "took " + ms + " ms");
             }
             // a second daemon on the same queue refuses to start
-            World.Result second = w.sshsendmail(null, "--daemon");
+            Proc.Result second = w.sshsendmail(null, "--daemon");
             assertEquals(75, second.exit(), second::toString);
         } finally {
             d.destroy(); // SIGTERM
@@ -344,17 +343,17 @@ class ClientIT {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(w.user), "needs root to switch users");
         w.clientConfig("background no\n");
         w.sshsendmail(null, "-bp"); // creates the queue tree
-        World.Result r = w.run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+        Proc.Result r = w.run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 w.sshsendmail().toString(), "-C", w.clientConf.toString(), "-i", BOB),
                 World.message("nobody@client.test", BOB, "maildrop"), Map.of(), Duration.ofSeconds(30));
         assertEquals(0, r.exit(), r::toString);
         assertTrue(w.calls().isEmpty());
-        World.Result q = w.sshsendmail(null, "-q"); // the queue's owner picks up and delivers
+        Proc.Result q = w.sshsendmail(null, "-q"); // the queue's owner picks up and delivers
         assertEquals(0, q.exit(), q::toString);
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(10));
         assertEquals(BOB, calls.get(0).argv().get(calls.get(0).argv().size() - 1));
         // the unprivileged user cannot flush or read the queue
-        World.Result flush = w.run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+        Proc.Result flush = w.run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 w.sshsendmail().toString(), "-C", w.clientConf.toString(), "-q"), null, Map.of(), Duration.ofSeconds(30));
         assertEquals(77, flush.exit(), flush::toString);
     }

@@ -1,5 +1,9 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.Files2;
+import net.rsendmail.it.Proc;
+import net.rsendmail.it.RecordingSendmail;
+import net.rsendmail.it.Wait;
 import net.rsendmail.it.PrivatePostfix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +45,7 @@ class ClientPostfixIT {
         w.check("chown", "postfix", data.toString());
         // pipe(8) never runs commands as root: the transport's user owns the key
         w.check("chown", "nobody", w.clientKey.toString());
-        World.write(conf.resolve("main.cf"), String.join("\n",
+        Files2.write(conf.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",
                 "queue_directory = " + queue,
                 "data_directory = " + data,
@@ -72,10 +76,10 @@ class ClientPostfixIT {
                 "sshsendmail unix -     n       n       -       -       pipe",
                 "  user=nobody argv=" + w.sshsendmail() + " --mta=postfix -C " + w.clientConf
                         + " -f ${sender} -- ${recipient}"));
-        World.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
-        World.Result r = w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "start"), null, Map.of(),
+        Files2.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
+        Proc.Result r = w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "start"), null, Map.of(),
                 Duration.ofSeconds(60));
-        assertEquals(0, r.exit(), () -> r + "\n" + World.read(pf.resolve("maillog")));
+        assertEquals(0, r.exit(), () -> r + "\n" + Files2.read(pf.resolve("maillog")));
     }
 
     @AfterEach
@@ -88,7 +92,7 @@ class ClientPostfixIT {
         }
     }
 
-    World.Result submit(byte[] msg, String sender, String... rcpts) {
+    Proc.Result submit(byte[] msg, String sender, String... rcpts) {
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/sendmail", "-C", conf.toString(), "-oi", "-f", sender, "--"));
         cmd.addAll(List.of(rcpts));
         return w.run(cmd, msg, Map.of(), Duration.ofSeconds(30));
@@ -110,48 +114,48 @@ class ClientPostfixIT {
     }
 
     String maillog() {
-        return World.read(pf.resolve("maillog"));
+        return Files2.read(pf.resolve("maillog"));
     }
 
     @Test
     void mailReachesTheRelay() {
         byte[] msg = World.message("alice@client.test", "bob@example.org", "through postfix");
-        World.Result r = submit(msg, "alice@client.test", "bob@example.org", "carol@example.net");
+        Proc.Result r = submit(msg, "alice@client.test", "bob@example.org", "carol@example.net");
         assertEquals(0, r.exit(), r::toString);
         // Postfix groups recipients by domain: one pipe run per domain
-        List<World.Call> calls = w.awaitCalls(2, Duration.ofSeconds(60));
-        List<List<String>> argvs = calls.stream().map(World.Call::argv).toList();
+        List<RecordingSendmail.Call> calls = w.awaitCalls(2, Duration.ofSeconds(60));
+        List<List<String>> argvs = calls.stream().map(RecordingSendmail.Call::argv).toList();
         assertTrue(argvs.contains(List.of("-oi", "-f", "alice@client.test", "--", "bob@example.org")), argvs.toString());
         assertTrue(argvs.contains(List.of("-oi", "-f", "alice@client.test", "--", "carol@example.net")), argvs.toString());
         String body = new String(msg, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(calls.get(0).text().endsWith(body.substring(body.indexOf("\n\n"))), calls.get(0).text());
-        World.await(() -> maillog().contains("status=sent"), Duration.ofSeconds(30), this::maillog);
+        Wait.until(() -> maillog().contains("status=sent"), Duration.ofSeconds(30), this::maillog);
     }
 
     @Test
     void relayDownIsDeferredNotBouncedAndDeliveredWhenItIsBack() {
         w.stopSshd();
-        World.Result r = submit(World.message("alice@client.test", "bob@example.org", "deferred"),
+        Proc.Result r = submit(World.message("alice@client.test", "bob@example.org", "deferred"),
                 "alice@client.test", "bob@example.org");
         assertEquals(0, r.exit(), r::toString);
-        World.await(() -> maillog().contains("status=deferred"), Duration.ofSeconds(60), this::maillog);
+        Wait.until(() -> maillog().contains("status=deferred"), Duration.ofSeconds(60), this::maillog);
         assertTrue(maillog().contains("4.4.1"), maillog());
         assertTrue(!maillog().contains("status=bounced"), maillog());
         assertEquals(1, queued().size(), queued().toString());
         w.restartSshd();
         w.run(List.of("/usr/sbin/postqueue", "-c", conf.toString(), "-f"), null, Map.of(), Duration.ofSeconds(30));
-        List<World.Call> calls = w.awaitCalls(1, Duration.ofSeconds(60));
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(60));
         assertEquals("bob@example.org", calls.get(0).argv().get(4));
-        World.await(() -> queued().isEmpty(), Duration.ofSeconds(30), () -> queued() + maillog());
+        Wait.until(() -> queued().isEmpty(), Duration.ofSeconds(30), () -> queued() + maillog());
     }
 
     @Test
     void policyRefusalBounces() {
         w.relayPolicy("recipients @client.test\n");
-        World.Result r = submit(World.message("alice@client.test", "bob@example.org", "refused"),
+        Proc.Result r = submit(World.message("alice@client.test", "bob@example.org", "refused"),
                 "alice@client.test", "bob@example.org");
         assertEquals(0, r.exit(), r::toString);
-        World.await(() -> maillog().contains("status=bounced"), Duration.ofSeconds(60), this::maillog);
+        Wait.until(() -> maillog().contains("status=bounced"), Duration.ofSeconds(60), this::maillog);
         assertTrue(maillog().contains("5.7.1"), maillog());
     }
 }

@@ -1,5 +1,9 @@
 package net.rsendmail.it.client;
 
+import net.rsendmail.it.Files2;
+import net.rsendmail.it.Proc;
+import net.rsendmail.it.RecordingSendmail;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,13 +61,13 @@ class NullmailerIT {
             Files.createDirectories(nm.resolve("spool").resolve(d));
         }
         // the protocol module: what README tells admins to install as /usr/lib/nullmailer/sshsendmail
-        World.chmod(World.write(lib.resolve("sshsendmail"), "#!/bin/sh\nexec " + w.sshsendmail() + " --nullmailer \"$@\"\n"),
+        Files2.chmod(Files2.write(lib.resolve("sshsendmail"), "#!/bin/sh\nexec " + w.sshsendmail() + " --nullmailer \"$@\"\n"),
                 "rwxr-xr-x");
-        World.write(nm.resolve("etc/nullmailer/remotes"), "127.0.0.1 sshsendmail --user=" + w.user + " port=" + w.port
+        Files2.write(nm.resolve("etc/nullmailer/remotes"), "127.0.0.1 sshsendmail --user=" + w.user + " port=" + w.port
                 + " identity=" + w.clientKey + " known-hosts=" + w.knownHosts + " config=" + w.clientConf + "\n");
-        World.write(nm.resolve("etc/nullmailer/pausetime"), "0\n"); // one pass, then exit
-        World.write(nm.resolve("etc/nullmailer/defaultdomain"), "client.test\n");
-        World.write(nm.resolve("etc/nullmailer/me"), "client.test\n");
+        Files2.write(nm.resolve("etc/nullmailer/pausetime"), "0\n"); // one pass, then exit
+        Files2.write(nm.resolve("etc/nullmailer/defaultdomain"), "client.test\n");
+        Files2.write(nm.resolve("etc/nullmailer/me"), "client.test\n");
         w.check("mkfifo", nm.resolve("spool/trigger").toString());
         w.check("chown", "-R", "mail", nm.resolve("spool").toString());
     }
@@ -76,7 +80,7 @@ class NullmailerIT {
     }
 
     /** Injects one message with nullmailer's sendmail, then runs nullmailer-send once. */
-    World.Result injectAndSend(byte[] message, String... rcpts) {
+    Proc.Result injectAndSend(byte[] message, String... rcpts) {
         String script = String.join("\n",
                 "set -e",
                 "mount --make-rprivate /",
@@ -91,7 +95,7 @@ class NullmailerIT {
                 "cd /var/spool/nullmailer",
                 "exec /usr/sbin/nullmailer-send",
                 "");
-        World.write(w.dir.resolve("nm.sh"), script);
+        Files2.write(w.dir.resolve("nm.sh"), script);
         try {
             Files.write(w.dir.resolve("msg"), message);
         } catch (IOException e) {
@@ -112,11 +116,11 @@ class NullmailerIT {
     @Test
     void delivered() {
         byte[] msg = World.message("alice@client.test", "bob@example.org", "nullmailer");
-        World.Result r = injectAndSend(msg, "bob@example.org");
+        Proc.Result r = injectAndSend(msg, "bob@example.org");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("Sent file."), r::toString);
         assertEquals(0, count("queue"));
-        List<World.Call> calls = w.calls();
+        List<RecordingSendmail.Call> calls = w.calls();
         assertEquals(1, calls.size());
         assertEquals(List.of("-oi", "-f", "alice@client.test", "--", "bob@example.org"), calls.get(0).argv());
         String got = calls.get(0).text();
@@ -129,7 +133,7 @@ class NullmailerIT {
     @Test
     void temporaryFailureStaysInNullmailersQueue() {
         w.stubExit(75);
-        World.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "temp"), "bob@example.org");
+        Proc.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "temp"), "bob@example.org");
         assertTrue(r.out().contains("Sending failed"), r::toString);
         assertEquals(1, count("queue"));
         assertEquals(0, count("failed"));
@@ -138,7 +142,7 @@ class NullmailerIT {
     @Test
     void relayDownIsTemporaryToo() {
         w.stopSshd();
-        World.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "down"), "bob@example.org");
+        Proc.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "down"), "bob@example.org");
         assertTrue(r.out().contains("Sending failed"), r::toString);
         assertEquals(1, count("queue"));
         assertEquals(0, count("failed"));
@@ -147,7 +151,7 @@ class NullmailerIT {
     @Test
     void permanentRefusalGoesToFailed() {
         w.relayPolicy("senders @elsewhere.example\n");
-        World.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "perm"), "bob@example.org");
+        Proc.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "perm"), "bob@example.org");
         assertTrue(r.out().contains("Sending failed"), r::toString);
         assertEquals(1, count("failed"), r::toString);
         assertTrue(w.calls().isEmpty());
@@ -165,7 +169,7 @@ class NullmailerIT {
         byte[] file = Files.readAllBytes(queued);
         w.stubExit(0);
         w.clearCalls();
-        World.Result r = w.run(List.of("unshare", "-m", "sh", "-c", "sed -i '/sendmail -f/d' " + w.dir.resolve("nm.sh")
+        Proc.Result r = w.run(List.of("unshare", "-m", "sh", "-c", "sed -i '/sendmail -f/d' " + w.dir.resolve("nm.sh")
                 + " && sh " + w.dir.resolve("nm.sh")), null, Map.of(), Duration.ofSeconds(120));
         assertEquals(0, r.exit(), r::toString);
         String s = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -47,9 +47,6 @@ public final class QueueRunner {
     private final Backoff backoff;
     private final RelayModes modes;
 
-    /** Test hook (environment): halt right after the LMTP replies, before the queue records them. */
-    private static final boolean HALT_AFTER_REPLIES = "1".equals(System.getenv("SSHSENDMAIL_TEST_HALT_AFTER_REPLIES"));
-
     public QueueRunner(ClientConfig config, MailQueue queue, SshSender sender, String domain) {
         this.config = config;
         this.queue = queue;
@@ -201,9 +198,6 @@ public final class QueueRunner {
                     + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
         }
         sender.touch();
-        if (HALT_AFTER_REPLIES) {
-            Runtime.getRuntime().halt(99); // test hook: the replies are in, the queue does not know yet
-        }
         Instant now = Instant.now();
         Instant giveUp = m.created().plus(config.maxLifetime());
         boolean expired = giveUp.isBefore(now);

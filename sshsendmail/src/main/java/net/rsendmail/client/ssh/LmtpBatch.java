@@ -3,12 +3,14 @@ package net.rsendmail.client.ssh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import net.rsendmail.client.config.RelayAddress;
 import net.rsendmail.lmtp.LmtpClient;
 import net.rsendmail.lmtp.Reply;
 import net.rsendmail.lmtp.Transaction;
 import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 
 /**
  * One exec channel running {@code rsendmail --lmtp} on the relay, carrying many messages (SPEC
@@ -18,12 +20,14 @@ public final class LmtpBatch implements AutoCloseable {
     private final RelayAddress relay;
     private final ChannelExec channel;
     private final LmtpClient client;
+    private final StderrTail stderr;
     private boolean broken;
 
-    LmtpBatch(RelayAddress relay, ChannelExec channel, LmtpClient client) {
+    LmtpBatch(RelayAddress relay, ChannelExec channel, LmtpClient client, StderrTail stderr) {
         this.relay = relay;
         this.channel = channel;
         this.client = client;
+        this.stderr = stderr;
     }
 
     public RelayAddress relay() {
@@ -41,10 +45,20 @@ public final class LmtpBatch implements AutoCloseable {
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
         try {
             return client.send(tx, new Guarded(message));
-        } catch (IOException | RuntimeException e) {
+        } catch (LocalReadException e) {
             broken = true;
             throw e;
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            throw new IOException(e.getMessage() + relaySaid(), e);
         }
+    }
+
+    /** What the relay last wrote on stderr, once the channel has closed (bounded wait), or "". */
+    private String relaySaid() {
+        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(2).toMillis());
+        String line = stderr.lastLine();
+        return line.isEmpty() ? "" : "; relay's stderr: " + line;
     }
 
     /** QUIT when the channel is still usable, then closes it. */

@@ -128,7 +128,7 @@ public final class RelayLink implements AutoCloseable {
      */
     public Probe openLmtp(String clientName) {
         ChannelExec channel;
-        Bounded err = new Bounded();
+        StderrTail err = new StderrTail();
         try {
             channel = session.createExecChannel(program + " --lmtp");
             channel.setErr(err);
@@ -139,16 +139,14 @@ public final class RelayLink implements AutoCloseable {
         LmtpClient client = new LmtpClient(channel.getInvertedOut(), channel.getInvertedIn());
         try {
             client.start(clientName);
-            return new Probe(ProbeResult.OK, new LmtpBatch(relay, channel, client), "");
+            return new Probe(ProbeResult.OK, new LmtpBatch(relay, channel, client, err), "");
         } catch (IOException | RuntimeException e) {
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
                     Duration.ofSeconds(5).toMillis());
             Integer status = channel.getExitStatus();
             boolean sessionUp = isOpen();
             channel.close(true);
-            String said = err.text().strip();
-            int nl = said.indexOf('\n');
-            said = nl < 0 ? said : said.substring(0, nl);
+            String said = err.lastLine();
             String detail = "relay " + relay + " does not speak LMTP (" + program + " --lmtp: "
                     + (status != null ? "exit " + status : reason(e)) + (said.isEmpty() ? "" : ", " + said) + ")";
             if (status != null || sessionUp) {
