@@ -144,4 +144,13 @@ class RelayBehaviourIT {
         assertTrue(r.out().startsWith("rsendmail "), r::toString);
         assertEquals(List.of(), stub.calls());
     }
+
+    @Test
+    void helpPrintsTheGrammarOverSshAndSendsNothing() {
+        Proc.Result r = sshd.ssh(open, "rsendmail --help", "Subject: x\n\nhi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("usage: rsendmail [options] [--] recipient ..."), r::toString);
+        assertTrue(r.out().contains("--lmtp") && r.out().contains("Exit: 0 handed over"), r::toString);
+        assertEquals(List.of(), stub.calls());
+    }
 }

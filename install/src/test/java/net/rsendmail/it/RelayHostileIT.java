@@ -90,7 +90,7 @@ class RelayHostileIT {
                 Arguments.of("rsendmail --config /tmp/x b@example.org", "--config"),
                 Arguments.of("rsendmail --policy other b@example.org", "--policy"),
                 Arguments.of("rsendmail --config=/tmp/x b@example.org", "--config=/tmp/x"),
-                Arguments.of("rsendmail --help", "--help"),
+                Arguments.of("rsendmail --help me", "--help"),
                 Arguments.of("rsendmail --lmtp -bp", "--lmtp"),
                 Arguments.of("rsendmail -f a@example.org -- -oQ/tmp", "-oQ/tmp"),
                 Arguments.of("rsendmail -f a@example.org -- -bp@example.org", "-bp@example.org"),
