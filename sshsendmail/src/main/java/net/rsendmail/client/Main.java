@@ -13,7 +13,7 @@ import net.rsendmail.client.cli.CommandLine.Mode;
 import net.rsendmail.client.cli.CommandLineParser;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
-import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.mode.Standalone;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;

@@ -12,7 +12,7 @@ import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
 import net.rsendmail.client.delivery.Daemon;
-import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.delivery.QueueLocks;
 import net.rsendmail.client.delivery.QueueRunner;
 import net.rsendmail.client.log.ClientLog;

@@ -1,6 +1,6 @@
 package net.rsendmail.client.ssh;
 
-import net.rsendmail.client.delivery.Outcome;
+import net.rsendmail.client.outcome.Outcome;
 
 /** A relay could not be reached or used; {@link #outcome()} says why, for the exit-code tables. */
 public final class SshFailure extends Exception {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.RelayAddress;
-import net.rsendmail.client.delivery.ExitCodes;
+import net.rsendmail.client.outcome.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class NullmailerRemoteTest {

@@ -1,7 +1,8 @@
-package net.rsendmail.client.delivery;
+package net.rsendmail.client.outcome;
 
-import net.rsendmail.client.delivery.Outcome.Cause;
-import net.rsendmail.client.delivery.Outcome.Kind;
+import net.rsendmail.client.outcome.Outcome.Cause;
+import net.rsendmail.client.outcome.Outcome.Kind;
+import net.rsendmail.lmtp.Reply;
 import net.rsendmail.mail.SysExit;
 
 /**
@@ -53,6 +54,20 @@ public final class ExitCodes {
             status = fallback; // a status class that contradicts the exit code is not trusted
         }
         return new Outcome(kind, Cause.RELAY, status, text, exit);
+    }
+
+    /**
+     * What one LMTP reply for one recipient means (RFC 2033 §4.2). An enhanced status whose class
+     * contradicts the reply code is not trusted, as with {@link #fromRelay}.
+     */
+    public static Outcome fromReply(Reply r) {
+        if (r.positive()) {
+            return Outcome.delivered();
+        }
+        char cls = r.temporary() ? '4' : '5';
+        String status = r.status() != null && r.status().charAt(0) == cls ? r.status() : cls + ".0.0";
+        String text = "relay: " + r.code() + " " + r.text();
+        return r.temporary() ? Outcome.temporary(Cause.RELAY, status, text) : Outcome.permanent(Cause.RELAY, status, text);
     }
 
     /** The sendmail exit code for an outcome (SPEC §3.4). */

@@ -1,4 +1,4 @@
-package net.rsendmail.client.delivery;
+package net.rsendmail.client.outcome;
 
 import java.util.Objects;
 
@@ -81,6 +81,14 @@ public record Outcome(Kind kind, Cause cause, String status, String text, int re
             default:
                 return false;
         }
+    }
+
+    /**
+     * A temporary failure of the relay link or of our own set-up: every other message of this run
+     * would meet it too, so they are deferred without a new try.
+     */
+    public boolean stopsTheRun() {
+        return isTemporary() && (triesNextRelay() || cause == Cause.CONFIG);
     }
 
     /** {@code X.Y.Z text}: what the caller sees and the log records. */

@@ -1,10 +1,11 @@
-package net.rsendmail.client.delivery;
+package net.rsendmail.client.outcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import net.rsendmail.client.delivery.Outcome.Cause;
-import net.rsendmail.client.delivery.Outcome.Kind;
+import net.rsendmail.client.outcome.Outcome.Cause;
+import net.rsendmail.client.outcome.Outcome.Kind;
+import net.rsendmail.lmtp.Reply;
 import net.rsendmail.mail.SysExit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,16 +80,13 @@ class ExitCodesTest {
     }
 
     @Test
-    void backoffDoublesUpToTheCeilingWithJitter() {
-        Backoff b = new Backoff(java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1));
-        assertEquals(60, b.base(1).toSeconds());
-        assertEquals(120, b.base(2).toSeconds());
-        assertEquals(3840, 64 * 60);
-        assertEquals(3600, b.base(7).toSeconds());
-        assertEquals(3600, b.base(1000).toSeconds());
-        for (int i = 0; i < 100; i++) {
-            long s = b.after(3).toSeconds();
-            assertTrue(s >= 192 && s <= 288, "jitter out of range: " + s);
-        }
+    void lmtpRepliesAreReadByTheirCodeNotByAContradictingStatus() {
+        assertTrue(ExitCodes.fromReply(new Reply(250, "2.1.5", "ok")).isDelivered());
+        Outcome t = ExitCodes.fromReply(new Reply(451, "5.7.1", "contradicting"));
+        assertTrue(t.isTemporary());
+        assertEquals("4.0.0", t.status());
+        Outcome p = ExitCodes.fromReply(new Reply(550, "5.1.1", "no such user"));
+        assertTrue(p.isPermanent());
+        assertEquals("5.1.1 relay: 550 no such user", p.line());
     }
 }

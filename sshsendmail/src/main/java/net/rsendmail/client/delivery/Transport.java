@@ -1,0 +1,127 @@
+package net.rsendmail.client.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.rsendmail.client.outcome.ExitCodes;
+import net.rsendmail.client.outcome.Outcome;
+import net.rsendmail.client.ssh.LmtpBatch;
+import net.rsendmail.client.ssh.RelayModes;
+import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.lmtp.Reply;
+import net.rsendmail.lmtp.Transaction;
+import net.rsendmail.queue.Claim;
+import net.rsendmail.queue.QueuedMessage;
+
+/**
+ * How a queue run hands messages to the relay, chosen once per run (SPEC §3.3): one exec channel
+ * per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for all ({@link Lmtp}).
+ * Never throws from {@link #attempt}: every failure is an {@link Outcome}.
+ */
+sealed interface Transport extends AutoCloseable {
+
+    /** The transport for a run, or the failure that kept the first message from choosing one. */
+    record Choice(Transport transport, Outcome failure) {
+    }
+
+    /** {@code plain} or {@code lmtp}, for the log. */
+    String mode();
+
+    Attempt attempt(Claim c);
+
+    @Override
+    void close();
+
+    /** {@code rsendmail -f SENDER -- RCPT…} per message: one exit status for all recipients. */
+    record Plain(SshSender sender) implements Transport {
+        @Override
+        public String mode() {
+            return "plain";
+        }
+
+        @Override
+        public Attempt attempt(Claim c) {
+            QueuedMessage m = c.message();
+            return new Attempt.Whole(sender.send(m.sender(), m.pendingRecipients(), c::openBody));
+        }
+
+        @Override
+        public void close() {
+            // the SSH session belongs to the sender
+        }
+    }
+
+    /** One LMTP transaction per message (ENVID = queue id) on one channel, reopened when it broke. */
+    final class Lmtp implements Transport {
+        private final SshSender sender;
+        private final RelayModes modes;
+        private final boolean probe;
+        private final String clientName;
+        private LmtpBatch batch;
+
+        Lmtp(SshSender sender, RelayModes modes, boolean probe, String clientName, LmtpBatch batch) {
+            this.sender = sender;
+            this.modes = modes;
+            this.probe = probe;
+            this.clientName = clientName;
+            this.batch = batch;
+        }
+
+        @Override
+        public String mode() {
+            return "lmtp";
+        }
+
+        @Override
+        public Attempt attempt(Claim c) {
+            if (batch == null || !batch.isOpen()) {
+                close();
+                SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
+                if (bs.failure() != null) {
+                    return new Attempt.Whole(bs.failure());
+                }
+                if (bs.plain()) { // the relay changed under us: this message waits for the next run
+                    return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail()));
+                }
+                batch = bs.batch();
+            }
+            QueuedMessage m = c.message();
+            List<String> pending = m.pendingRecipients();
+            List<Reply> replies;
+            InputStream body;
+            try {
+                body = c.openBody();
+            } catch (IOException e) {
+                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                        + e.getMessage()));
+            }
+            try (body) {
+                replies = batch.send(new Transaction(m.sender(), pending, m.id().value(), m.size()), body);
+            } catch (LmtpBatch.LocalReadException e) {
+                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                        + e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
+                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
+                        + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
+            } finally {
+                sender.touch();
+            }
+            Map<String, Outcome> out = new LinkedHashMap<>();
+            for (int i = 0; i < pending.size(); i++) {
+                out.put(pending.get(i), ExitCodes.fromReply(replies.get(i)));
+            }
+            return new Attempt.PerRecipient(out);
+        }
+
+        @Override
+        public void close() {
+            if (batch != null) {
+                batch.close();
+                batch = null;
+            }
+        }
+    }
+}
