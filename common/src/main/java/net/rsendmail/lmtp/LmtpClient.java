@@ -19,6 +19,9 @@ import java.util.Set;
  * the message is sent with CRLF line ends and dot-stuffing; the result is one reply per recipient.
  */
 public final class LmtpClient {
+    /** Lines of one reply; RFC 5321 §4.5.3.1.5 bounds a line (512 octets), not a reply, so this is ours. */
+    static final int MAX_REPLY_LINES = 200;
+
     private final InputStream in;
     private final OutputStream out;
     private final Set<String> capabilities = new HashSet<>();
@@ -81,12 +84,16 @@ public final class LmtpClient {
         write(cmds.toString());
         out.flush();
 
-        Reply mail = readReply();
+        Reply mail = final_(readReply(), "MAIL");
         List<Reply> rcpt = new ArrayList<>();
         for (int i = 0; i < tx.recipients().size(); i++) {
-            rcpt.add(readReply());
+            rcpt.add(final_(readReply(), "RCPT"));
         }
         Reply data = readReply();
+        if (data.positive() && data.code() != 354) {
+            // RFC 5321 §4.3.2: DATA gets 354 or a refusal; anything else would count an unsent body as delivered
+            throw new LmtpException("protocol error: " + data + " in reply to DATA");
+        }
         if (data.code() != 354) {
             // The server may still hold the transaction open (RFC 5321 §4.1.1.5): clear it.
             reset();
@@ -106,9 +113,17 @@ public final class LmtpClient {
         out.flush();
         List<Reply> results = new ArrayList<>();
         for (Reply r : rcpt) {
-            results.add(r.positive() ? readReply() : r);
+            results.add(r.positive() ? final_(readReply(), "the message") : r);
         }
         return results;
+    }
+
+    /** A final reply (2xx, 4xx, 5xx; RFC 5321 §4.2.1): a 3xx here is a protocol error. */
+    private static Reply final_(Reply r, String to) throws LmtpException {
+        if (r.code() >= 300 && r.code() < 400) {
+            throw new LmtpException("protocol error: " + r + " in reply to " + to);
+        }
+        return r;
     }
 
     /** RSET, e.g. after a local failure halfway through a transaction. */
@@ -167,9 +182,16 @@ public final class LmtpClient {
         return readReply(null);
     }
 
-    /** Reads a possibly multi-line reply ({@code 250-…} continued, {@code 250 …} last). */
+    /**
+     * Reads a possibly multi-line reply ({@code 250-…} continued, {@code 250 …} last), at most
+     * {@link #MAX_REPLY_LINES} lines: an endless reply is a protocol error, not a hang or an
+     * OutOfMemoryError.
+     */
     private Reply readReply(List<String> lines) throws IOException {
-        while (true) {
+        for (int n = 0; ; n++) {
+            if (n == MAX_REPLY_LINES) {
+                throw new LmtpException("protocol error: reply longer than " + MAX_REPLY_LINES + " lines");
+            }
             String line = readLine();
             if (lines != null) {
                 lines.add(line);
@@ -186,8 +208,8 @@ public final class LmtpClient {
         ByteArrayOutputStream b = new ByteArrayOutputStream(128);
         int c;
         while ((c = in.read()) >= 0 && c != '\n') {
-            if (b.size() > 4096) {
-                throw new LmtpException("reply line too long");
+            if (b.size() > 4096) { // RFC 5321 §4.5.3.1.5: 512 octets; generous for long texts
+                throw new LmtpException("protocol error: reply line too long");
             }
             b.write(c);
         }

@@ -21,13 +21,15 @@ public final class LmtpBatch implements AutoCloseable {
     private final ChannelExec channel;
     private final LmtpClient client;
     private final StderrTail stderr;
+    private final Duration timeout;
     private boolean broken;
 
-    LmtpBatch(RelayAddress relay, ChannelExec channel, LmtpClient client, StderrTail stderr) {
+    LmtpBatch(RelayAddress relay, ChannelExec channel, LmtpClient client, StderrTail stderr, Duration timeout) {
         this.relay = relay;
         this.channel = channel;
         this.client = client;
         this.stderr = stderr;
+        this.timeout = timeout;
     }
 
     public RelayAddress relay() {
@@ -43,13 +45,22 @@ public final class LmtpBatch implements AutoCloseable {
      * could not be read here (the channel is then unusable too: the relay hands nothing on).
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
-        try {
-            return client.send(tx, new Guarded(message));
+        Deadline d = new Deadline(timeout, () -> channel.close(true));
+        try (d) {
+            List<Reply> replies = client.send(tx, new Guarded(message));
+            if (d.passed()) { // replies that raced the close are not trusted: the channel is gone
+                throw new IOException("closed by the deadline");
+            }
+            return replies;
         } catch (LocalReadException e) {
             broken = true;
             throw e;
         } catch (IOException | RuntimeException e) {
             broken = true;
+            if (d.passed()) {
+                throw new IOException("the relay did not finish the transaction within " + timeout.toSeconds()
+                        + "s (command_timeout)", e);
+            }
             throw new IOException(e.getMessage() + relaySaid(), e);
         }
     }

@@ -106,7 +106,13 @@ public final class RelayLink implements AutoCloseable {
             if (stderr.isBlank()) {
                 stderr = out.text(); // some sendmails report on stdout
             }
-            return new Attempt(ExitCodes.fromRelay(status, stderr), true);
+            Outcome o = ExitCodes.fromRelay(status, stderr);
+            if (o.isDelivered() && writeError != null) {
+                // exit 0 without reading all of the message: what it handed on is not this message
+                return new Attempt(lost("relay " + relay + " exited 0 before reading the whole message ("
+                        + writeError + "); not counted as delivered"), true);
+            }
+            return new Attempt(o, true);
         } catch (RuntimeException e) {
             return new Attempt(lost("connection to relay " + relay + " failed: " + reason(e)), true);
         } finally {
@@ -137,24 +143,39 @@ public final class RelayLink implements AutoCloseable {
             return new Probe(ProbeResult.NO_CHANNEL, null, "cannot open a channel to relay " + relay + ": " + reason(e));
         }
         LmtpClient client = new LmtpClient(channel.getInvertedOut(), channel.getInvertedIn());
-        try {
+        Deadline d = new Deadline(commandTimeout, () -> channel.close(true));
+        try (d) {
             client.start(clientName);
-            return new Probe(ProbeResult.OK, new LmtpBatch(relay, channel, client, err), "");
+            if (d.passed()) {
+                throw new IOException("closed by the deadline");
+            }
+            return new Probe(ProbeResult.OK, new LmtpBatch(relay, channel, client, err, commandTimeout), "");
         } catch (IOException | RuntimeException e) {
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
                     Duration.ofSeconds(5).toMillis());
             Integer status = channel.getExitStatus();
-            boolean sessionUp = isOpen();
             channel.close(true);
             String said = err.lastLine();
-            String detail = "relay " + relay + " does not speak LMTP (" + program + " --lmtp: "
-                    + (status != null ? "exit " + status : reason(e)) + (said.isEmpty() ? "" : ", " + said) + ")";
-            if (status != null || sessionUp) {
-                return new Probe(ProbeResult.NO_LMTP, null, detail);
+            String seen = d.passed() ? "no LMTP greeting within " + commandTimeout.toSeconds() + "s"
+                    : status != null ? "exit " + status : reason(e);
+            String detail = program + " --lmtp on relay " + relay + ": " + seen + (said.isEmpty() ? "" : ", " + said);
+            if (status != null && unsupported(status, said)) {
+                return new Probe(ProbeResult.NO_LMTP, null, "relay " + relay + " does not speak LMTP (" + detail + ")");
             }
-            return new Probe(ProbeResult.LOST, null, "connection to relay " + relay + " lost while opening "
-                    + program + " --lmtp: " + reason(e));
+            return new Probe(ProbeResult.LOST, null, "cannot open an LMTP session (" + detail + ")");
         }
+    }
+
+    /**
+     * A definite "not offered" answer to {@code --lmtp}: EX_USAGE (64, sysexits.h: an older
+     * rsendmail, Postfix's sendmail), EX_NOPERM (77: the relay's policy {@code lmtp no}), or 2 with
+     * a usage line (argparse and getopt programs such as the Python rsendmail). A 75, a 78, any
+     * other status, a signal or a lost channel says nothing about what the relay speaks.
+     */
+    static boolean unsupported(int exit, String stderrLine) {
+        String s = stderrLine.toLowerCase(java.util.Locale.ROOT);
+        return exit == 64 || exit == 77
+                || (exit == 2 && (s.contains("usage") || s.contains("unrecognized") || s.contains("option")));
     }
 
     private static Outcome lost(String text) {

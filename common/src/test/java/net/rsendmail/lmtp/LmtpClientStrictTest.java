@@ -1,0 +1,81 @@
+package net.rsendmail.lmtp;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The client against a broken or hostile server: what it says is read strictly, never as success. */
+class LmtpClientStrictTest {
+    private static final String HELLO = "220 relay LMTP\r\n250-relay\r\n250 PIPELINING\r\n";
+
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+    private LmtpClient client(String serverSays) throws Exception {
+        return client(new ByteArrayInputStream((HELLO + serverSays).getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private LmtpClient client(InputStream server) throws Exception {
+        LmtpClient c = new LmtpClient(server, sent);
+        c.start("client.example");
+        return c;
+    }
+
+    private static InputStream body() {
+        return new ByteArrayInputStream("Subject: secret body\n\nx\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static final Transaction TX = new Transaction("a@example.org", List.of("b@example.net"), "Q1", 30);
+
+    @Test
+    void aPositiveReplyOtherThan354ToDataIsAProtocolErrorAndTheBodyIsNotSent() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n250 2.1.5 ok\r\n250 2.0.0 ok\r\n");
+        LmtpException e = assertThrows(LmtpException.class, () -> c.send(TX, body()));
+        assertTrue(e.getMessage().contains("DATA"), e.getMessage());
+        assertFalse(sent.toString(StandardCharsets.US_ASCII).contains("secret body"));
+    }
+
+    @Test
+    void anIntermediateReplyToRcptIsAProtocolError() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n354 go on\r\n354 go on\r\n");
+        assertThrows(LmtpException.class, () -> c.send(TX, body()));
+    }
+
+    @Test
+    void anEndlessMultiLineReplyEndsInAProtocolError() throws Exception {
+        InputStream endless = new InputStream() { // "250-x\r\n" forever, never a last line
+            private final byte[] line = "250-x\r\n".getBytes(StandardCharsets.US_ASCII);
+            private long n;
+
+            @Override
+            public int read() {
+                return line[(int) (n++ % line.length)];
+            }
+        };
+        InputStream server = new java.io.SequenceInputStream(
+                new ByteArrayInputStream(HELLO.getBytes(StandardCharsets.US_ASCII)), endless);
+        LmtpClient c = client(server);
+        LmtpException e = assertThrows(LmtpException.class, () -> c.send(TX, body()));
+        assertTrue(e.getMessage().contains("lines"), e.getMessage());
+    }
+
+    @Test
+    void anEndlessGreetingIsRefusedToo() {
+        InputStream endless = new InputStream() {
+            private final byte[] line = "220-hello\r\n".getBytes(StandardCharsets.US_ASCII);
+            private long n;
+
+            @Override
+            public int read() {
+                return line[(int) (n++ % line.length)];
+            }
+        };
+        assertThrows(LmtpException.class, () -> new LmtpClient(endless, sent).start("client.example"));
+    }
+}
