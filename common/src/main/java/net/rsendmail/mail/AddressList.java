@@ -11,8 +11,14 @@ import java.util.List;
  * (RFC 5322 §4.4). It returns the addresses as written; {@link Mailbox} decides if they are valid.
  */
 public final class AddressList {
+    /** One addr-spec as written, and the offset just past its last character in the field body. */
+    public record Spec(String address, int end) {
+    }
+
     private final String s;
     private int i;
+    /** Offset just past the last character taken into the current address. */
+    private int mark;
 
     private AddressList(String s) {
         this.s = s;
@@ -20,13 +26,21 @@ public final class AddressList {
 
     /** The addresses in {@code fieldBody}, in order. */
     public static List<String> parse(String fieldBody) throws AddressException {
+        return locate(fieldBody).stream().map(Spec::address).toList();
+    }
+
+    /**
+     * The addresses in {@code fieldBody} with where each ends, so that a bare one can be qualified
+     * in place (Postfix append_at_myorigin) with every comment and display name kept.
+     */
+    public static List<Spec> locate(String fieldBody) throws AddressException {
         AddressList p = new AddressList(fieldBody);
-        List<String> out = new ArrayList<>();
+        List<Spec> out = new ArrayList<>();
         p.list(out);
         return out;
     }
 
-    private void list(List<String> out) throws AddressException {
+    private void list(List<Spec> out) throws AddressException {
         boolean inGroup = false;
         while (true) {
             skipCfws();
@@ -61,13 +75,14 @@ public final class AddressList {
             }
             if (stop == '<') {
                 i++;
-                out.add(angle());
+                String a = angle();
+                out.add(new Spec(a, mark));
                 continue;
             }
             if (phrase.length() == 0) {
                 throw new AddressException("unexpected '" + s.charAt(i) + "'");
             }
-            out.add(phrase.toString());
+            out.add(new Spec(phrase.toString(), mark));
         }
     }
 
@@ -97,6 +112,7 @@ public final class AddressList {
                     text.append(c);
                     i++;
             }
+            mark = i;
         }
     }
 
@@ -111,6 +127,7 @@ public final class AddressList {
             i = colon + 1;
         }
         StringBuilder addr = new StringBuilder();
+        mark = i;
         while (true) {
             skipCfws();
             if (i >= s.length()) {
@@ -131,6 +148,7 @@ public final class AddressList {
                 addr.append(c);
                 i++;
             }
+            mark = i;
         }
     }
 

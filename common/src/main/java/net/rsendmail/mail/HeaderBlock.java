@@ -98,13 +98,21 @@ public final class HeaderBlock {
 
     /** The unfolded body of a field (after the colon), decoded as UTF-8 (RFC 6532); null if malformed. */
     public String value(Field f) {
+        String raw = raw(f);
+        return raw == null ? null : raw.replace("\r\n", "").replace("\n", "").strip();
+    }
+
+    /**
+     * The body of a field as written (after the colon, folding and line ending kept), decoded as
+     * UTF-8; null if malformed. Encoding it again gives back the same bytes.
+     */
+    public String raw(Field f) {
         int from = f.colon() + 1;
         try {
-            String raw = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(data, from, f.end() - from)).toString();
-            return raw.replace("\r\n", "").replace("\n", "").strip();
         } catch (CharacterCodingException e) {
             return null;
         }

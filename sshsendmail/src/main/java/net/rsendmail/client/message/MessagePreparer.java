@@ -15,15 +15,18 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.mail.AddressException;
+import net.rsendmail.mail.AddressList;
 import net.rsendmail.mail.HeaderBlock;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
 
 /**
  * Turns what a standalone caller gave (command line and stdin) into an envelope and a message
- * the way sendmail does: recipients from the command line (and with {@code -t} from To, Cc and
- * Bcc, with Bcc then removed); Date, Message-ID and From added when missing. Only the header
- * section is held in memory; the body streams through unchanged.
+ * the way sendmail and Postfix's sendmail do: recipients from the command line (and with
+ * {@code -t} from To, Cc and Bcc, or their Resent- forms, with Bcc and Resent-Bcc then removed);
+ * a leading mbox {@code From } line skipped; bare header addresses qualified; Date, Message-ID and
+ * From added when missing. Only the header section is held in memory; the body streams through
+ * unchanged.
  */
 public final class MessagePreparer {
     /** Largest header section accepted. */
@@ -81,12 +84,14 @@ public final class MessagePreparer {
         }
 
         if (cl.extractRecipients()) {
+            // the relay's rule (HeaderBlock): Resent-To/Cc/Bcc when resent, else To/Cc/Bcc
+            List<String> names = headers.recipientFieldNames();
             Set<String> all = new LinkedHashSet<>(recipients);
-            for (String a : addresses(headers, "To", "Cc", "Bcc")) {
+            for (String a : addresses(headers, names.toArray(String[]::new))) {
                 all.add(qualify(a, false));
             }
             if (all.isEmpty()) {
-                throw Refusal.data("no recipients: -t given and no addresses in To, Cc or Bcc");
+                throw Refusal.data("no recipients: -t given and no addresses in " + String.join(", ", names));
             }
             recipients = new ArrayList<>(all);
         }
@@ -101,7 +106,7 @@ public final class MessagePreparer {
             String addr = sender.isEmpty() ? "MAILER-DAEMON@" + identity.domain() : sender;
             String name = cl.fullName();
             if (name != null && !name.isBlank()) {
-                added.append("From: ").append(quotePhrase(name)).append(" <").append(addr).append('>').append(eol);
+                added.append("From: ").append(phrase(name)).append(" <").append(addr).append('>').append(eol);
             } else {
                 added.append("From: ").append(addr).append(eol);
             }
@@ -114,12 +119,22 @@ public final class MessagePreparer {
                     .append(eol);
         }
 
-        ByteArrayOutputStream front = new ByteArrayOutputStream(len + added.length() + 2);
-        int cut = 0;
-        if (cl.extractRecipients()) {
-            for (int[] r : headers.rangesOf("Bcc")) {
-                front.write(head, cut, r[0] - cut);
-                cut = r[1];
+        ByteArrayOutputStream front = new ByteArrayOutputStream(len + added.length() + 64);
+        // the only header bytes that change: a leading mbox From line and, with -t, Bcc/Resent-Bcc
+        // go; bare addresses get @domain; every other byte stays as it was
+        List<int[]> cuts = cl.extractRecipients() ? headers.blindCopyRanges() : List.of();
+        int cut = headers.start();
+        for (HeaderBlock.Field f : headers.fields()) {
+            if (cuts.stream().anyMatch(r -> r[0] == f.start())) {
+                front.write(head, cut, f.start() - cut);
+                cut = f.end();
+                continue;
+            }
+            String q = qualifiedBody(headers, f);
+            if (q != null) {
+                front.write(head, cut, f.colon() + 1 - cut);
+                front.write(q.getBytes(StandardCharsets.UTF_8));
+                cut = f.end();
             }
         }
         int end = headers.end();
@@ -136,6 +151,45 @@ public final class MessagePreparer {
         front.write(head, end, len - end);
         InputStream content = new SequenceInputStream(new ByteArrayInputStream(front.toByteArray()), in);
         return new PreparedMessage(sender, recipients, content);
+    }
+
+    /** Fields whose bare addresses are qualified, as Postfix's append_at_myorigin does (cleanup_addr.c). */
+    private static final Set<String> ADDRESS_FIELDS = Set.of("from", "sender", "reply-to", "to", "cc", "bcc",
+            "resent-from", "resent-sender", "resent-reply-to", "resent-to", "resent-cc", "resent-bcc");
+
+    /**
+     * The body of an address field with {@code @domain} after each bare local part (comments,
+     * display names and folding kept), or null when nothing changes or the field does not parse
+     * (then it stays as written; {@code -t} refuses it on its own).
+     */
+    private String qualifiedBody(HeaderBlock headers, HeaderBlock.Field f) {
+        if (!ADDRESS_FIELDS.contains(f.name().toLowerCase(java.util.Locale.ROOT))) {
+            return null;
+        }
+        String raw = headers.raw(f);
+        if (raw == null) {
+            return null;
+        }
+        List<AddressList.Spec> specs;
+        try {
+            specs = AddressList.locate(raw);
+        } catch (AddressException e) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(raw);
+        boolean changed = false;
+        for (int i = specs.size() - 1; i >= 0; i--) {
+            AddressList.Spec a = specs.get(i);
+            try {
+                if (Mailbox.parse(a.address(), true).isBare()) {
+                    b.insert(a.end(), "@" + identity.domain());
+                    changed = true;
+                }
+            } catch (AddressException e) {
+                // not an address we could qualify: left as written
+            }
+        }
+        return changed ? b.toString() : null;
     }
 
     /** A bare local part gets this machine's domain, like sendmail's $j. */
@@ -175,6 +229,40 @@ public final class MessagePreparer {
             }
         }
         return "\n";
+    }
+
+    /**
+     * A display name for -F: as is when it is atoms, quoted when it has specials, RFC 2047
+     * encoded words (UTF-8, "B") when it is not ASCII, since a header field is ASCII (RFC 5322 §2.2).
+     */
+    static String phrase(String name) {
+        if (name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return quotePhrase(name);
+        }
+        // RFC 2047 §2: an encoded word is at most 75 characters; split on code points, never inside one
+        StringBuilder out = new StringBuilder();
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        int i = 0;
+        while (i < name.length()) {
+            int j = i;
+            int bytes = 0;
+            while (j < name.length()) {
+                int cp = name.codePointAt(j);
+                int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+                if (bytes + n > 45) { // 45 bytes -> 60 base64 characters + 12 of "=?UTF-8?B?" and "?="
+                    break;
+                }
+                bytes += n;
+                j += Character.charCount(cp);
+            }
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            out.append("=?UTF-8?B?").append(b64.encodeToString(name.substring(i, j).getBytes(StandardCharsets.UTF_8)))
+                    .append("?=");
+            i = j;
+        }
+        return out.toString();
     }
 
     private static String quotePhrase(String name) {

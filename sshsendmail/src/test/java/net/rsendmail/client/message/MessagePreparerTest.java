@@ -134,4 +134,72 @@ class MessagePreparerTest {
                 MessagePreparer.date(ZonedDateTime.of(2026, 11, 22, 23, 0, 0, 0, ZoneOffset.ofHours(-5))));
         assertTrue(MessagePreparer.now().matches("[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "From: root (Cron Daemon)|From: root@client.example (Cron Daemon)",
+        "From: Cron Daemon <root>|From: Cron Daemon <root@client.example>",
+        "From: \"Root, the\" <root>|From: \"Root, the\" <root@client.example>",
+        "To: root, b@example.org, (c) joe|To: root@client.example, b@example.org, (c) joe@client.example",
+        "Cc: team: a, b@x.org;|Cc: team: a@client.example, b@x.org;",
+        "Reply-To: <>|Reply-To: <>",
+        "Sender: a@example.org|Sender: a@example.org",
+        "Resent-To: root|Resent-To: root@client.example",
+        "Subject: root|Subject: root",
+        "To: root,~joe (x)|To: root@client.example,~joe@client.example (x)",
+    })
+    void bareHeaderAddressesAreQualifiedAndNothingElseChanges(String field, String expected) throws Exception {
+        String head = "Date: Thu, 1 Jan 2026 00:00:00 +0000\nMessage-ID: <x@y>\n";
+        String in = head + field.replace("~", "\n\t") + "\n\nbody  \r\n";
+        Result r = prepare("From: a@example.org\n" + in, "-i", "x@example.org");
+        assertEquals("From: a@example.org\n" + head + expected.replace("~", "\n\t")
+                + "\n\nbody  \r\n", r.text());
+    }
+
+    @Test
+    void cronMailIsQualified() throws Exception {
+        Result r = prepare("From: root (Cron Daemon)\nTo: root\nSubject: Cron <root@h> run-parts\n\nout\n",
+                "-FCronDaemon", "-i", "-odi", "-oem", "-oi", "-t");
+        assertEquals(List.of("root@client.example"), r.rcpts());
+        assertTrue(r.text().startsWith("From: root@client.example (Cron Daemon)\nTo: root@client.example\n"), r.text());
+    }
+
+    @Test
+    void aLeadingMboxFromLineIsSkippedAsPostfixDoes() throws Exception {
+        String patch = "From 1a2b3c Mon Sep 17 00:00:00 2001\nFrom: A <a@example.org>\nDate: Thu, 1 Jan 2026 00:00:00 +0000\n"
+                + "Message-ID: <p@y>\nTo: b@example.org\nSubject: [PATCH] x\n\n---\nFrom here on\n";
+        Result r = prepare(patch, "-i", "-f", "a@example.org", "b@example.org");
+        assertEquals(patch.substring(patch.indexOf('\n') + 1), r.text());
+        Result t = prepare(patch, "-i", "-t");
+        assertEquals(List.of("b@example.org"), t.rcpts());
+    }
+
+    @Test
+    void obsoleteBccSyntaxAndResentBccAreExtractedAndRemoved() throws Exception {
+        Result r = prepare("From: a@example.org\nTo: b@example.org\nBcc : hidden@example.org\nSubject: s\n\nx\n", "-t");
+        assertEquals(List.of("b@example.org", "hidden@example.org"), r.rcpts());
+        assertFalse(r.text().contains("hidden"), r.text());
+        Result resent = prepare("From: a@example.org\nTo: b@example.org\nResent-From: c@example.org\n"
+                + "Resent-To: d@example.org\nResent-Bcc: e@example.org\nSubject: s\n\nx\n", "-t");
+        assertEquals(List.of("d@example.org", "e@example.org"), resent.rcpts());
+        assertFalse(resent.text().contains("e@example.org"), resent.text());
+        assertTrue(resent.text().contains("To: b@example.org\n"), resent.text());
+    }
+
+    @Test
+    void aNonAsciiFullNameIsAnEncodedWord() throws Exception {
+        Result r = prepare("Subject: x\n\nb\n", "-i", "-f", "me@example.org", "-F", "Jörg Müller", "a@b.org");
+        assertTrue(r.text().contains("\nFrom: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <me@example.org>\n"), r.text());
+        String longName = "Ä".repeat(40);
+        String enc = MessagePreparer.phrase(longName);
+        for (String word : enc.split(" ")) {
+            assertTrue(word.length() <= 75 && word.startsWith("=?UTF-8?B?") && word.endsWith("?="), word);
+        }
+        StringBuilder back = new StringBuilder();
+        for (String word : enc.split(" ")) {
+            back.append(new String(java.util.Base64.getDecoder().decode(word.substring(10, word.length() - 2)),
+                    StandardCharsets.UTF_8));
+        }
+        assertEquals(longName, back.toString());
+    }
 }
