@@ -137,6 +137,20 @@ class RelayTest {
     }
 
     @Test
+    void aBounceToTheKeysOwnSenderPassesHeaderFromMatchAndNothingElseDoes() throws Exception {
+        RelayHarness relay = relay("[policy strict]\nsenders a@example.org\nrecipients @example.net\n"
+                + "header_from_match yes\n");
+        String dsn = "From: Mail Delivery System <MAILER-DAEMON@laptop.example>\nTo: <a@example.org>\n\nx\n";
+        assertEquals(0, relay.run("sendmail -f '' a@example.org", dsn, "--policy", "strict").exit());
+        assertTrue(relay.mtaRan());
+        // to anyone else, a null sender is held to the key's rules
+        RelayHarness.Result r = relay.run("sendmail -f '' b@example.net", dsn, "--policy", "strict");
+        assertEquals(77, r.exit());
+        assertTrue(r.err().contains("header From not allowed"), r.err());
+        assertEquals(77, relay.run("sendmail -f '' a@example.org x@other.org", dsn, "--policy", "strict").exit());
+    }
+
+    @Test
     void tooBigIsEx69With534(@TempDir Path spool) throws Exception {
         RelayHarness relay = relay("[policy small]\nmax_size 1K\n");
         byte[] big = new byte[1025];

@@ -95,7 +95,12 @@ public final class Acceptance {
         if (sender != null) {
             PolicyGate.checkSender(policy, sender);
         }
-        PolicyGate.checkRecipients(policy, s.recipients());
+        boolean bounceToSelf = PolicyGate.isBounceToSelf(policy, sender, s.extract(), s.recipients());
+        if (bounceToSelf) {
+            PolicyGate.checkRecipientCount(policy, s.recipients().size());
+        } else {
+            PolicyGate.checkRecipients(policy, s.recipients());
+        }
         if (s.recipients().isEmpty() && !s.extract()) {
             throw Refusal.usage("no recipients");
         }
@@ -111,7 +116,7 @@ public final class Acceptance {
                     skip = headers.blindCopyRanges();
                 }
                 List<String> from = addresses(headers, "From");
-                if (policy.headerFromMatch()) {
+                if (policy.headerFromMatch() && !bounceToSelf) {
                     PolicyGate.checkHeaderFrom(policy, from);
                 }
                 if (sender == null) {

@@ -297,7 +297,7 @@ public final class LmtpSession {
             return;
         }
         try {
-            PolicyGate.checkRecipient(policy, to);
+            PolicyGate.checkRecipient(policy, sender, to);
             PolicyGate.checkRecipientCount(policy, recipients.size() + 1);
         } catch (Refusal r) {
             refuse(r, acceptance.line().sender(sender).envid(envid).recipients(List.of(to)));

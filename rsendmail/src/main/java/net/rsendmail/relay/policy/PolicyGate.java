@@ -24,7 +24,12 @@ public final class PolicyGate {
     }
 
     public static void checkRecipient(Policy policy, String recipient) throws Refusal {
-        if (!policy.recipientAllowed(recipient)) {
+        checkRecipient(policy, null, recipient);
+    }
+
+    /** As {@link #checkRecipient(Policy, String)}, with a bounce to the key's own address let through. */
+    public static void checkRecipient(Policy policy, String sender, String recipient) throws Refusal {
+        if (!policy.recipientAllowed(recipient) && !isOwnBounce(policy, sender, recipient)) {
             throw Refusal.policy("recipient not allowed for this key: " + Printable.of(recipient));
         }
     }
@@ -41,6 +46,29 @@ public final class PolicyGate {
         for (String r : recipients) {
             checkRecipient(policy, r);
         }
+    }
+
+    /**
+     * A bounce back to this key's own senders: null sender, recipients on the command line, and
+     * each of them an allowed sender of a key that has a sender list. Its From is the reporting
+     * MTA's (MAILER-DAEMON), so header_from_match and the recipient list do not apply to it
+     * (RFC 3464 §2: a DSN goes to the envelope sender); it can only reach addresses the key may
+     * send as, so a stolen key gains nothing by it.
+     */
+    public static boolean isBounceToSelf(Policy policy, String sender, boolean extract, List<String> recipients) {
+        if (extract || recipients.isEmpty()) {
+            return false;
+        }
+        for (String r : recipients) {
+            if (!isOwnBounce(policy, sender, r)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isOwnBounce(Policy policy, String sender, String recipient) {
+        return sender != null && sender.isEmpty() && !policy.senders().isEmpty() && policy.senderAllowed(recipient);
     }
 
     /** header_from_match: every From address must be a valid mailbox and an allowed sender. */
