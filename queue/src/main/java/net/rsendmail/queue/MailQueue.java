@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -60,6 +61,24 @@ public final class MailQueue {
     /** Half-written maildrop files of a vanished writer are left alone this long (pid namespaces, hidepid). */
     static final Duration DROP_GRACE = Duration.ofSeconds(60);
 
+    /**
+     * Prefix of things quarantined in place: a directory another user owns cannot be moved to
+     * another parent (rename(2) must rewrite its "..", which needs write access to it), only
+     * renamed within its own. Every scan skips these names, so they are reported once.
+     */
+    static final String STUCK = ".quarantined.";
+
+    /** Effective uid of this process, -1 if unknown (no /proc). */
+    private static final long EUID = Owner.effectiveUid();
+
+    /** Refuses maildrop envelopes: null when acceptable, else why not (one line). */
+    @FunctionalInterface
+    public interface EnvelopeCheck {
+        EnvelopeCheck ANY = e -> null;
+
+        String problem(Envelope envelope);
+    }
+
     private final Path dir;
     final Path tmp;
     final Path queue;
@@ -67,9 +86,12 @@ public final class MailQueue {
     final Path failed;
     final Path quarantine;
     private final Path maildrop;
+    private final EnvelopeCheck dropCheck;
+    private long ownerUid = -1;
 
-    private MailQueue(Path dir) {
+    private MailQueue(Path dir, EnvelopeCheck dropCheck) {
         this.dir = dir;
+        this.dropCheck = dropCheck;
         this.tmp = dir.resolve("tmp");
         this.queue = dir.resolve("queue");
         this.claimed = dir.resolve("claimed");
@@ -82,20 +104,29 @@ public final class MailQueue {
      * Opens the queue at {@code dir}, creating missing parts: private directories 0700, the top
      * 0711, the maildrop 3733 (sticky and world-writable like Postfix's maildrop, plus setgid so
      * that drop files get the queue's group and a non-root owner can read them). Existing
-     * directories keep their modes. Does not need write access (for listing).
+     * directories keep their modes; only the owner creates parts inside the queue directory.
+     * Does not need write access (for listing).
      */
     public static MailQueue open(Path dir) throws QueueException {
-        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize());
+        return open(dir, EnvelopeCheck.ANY);
+    }
+
+    /** As {@link #open(Path)}; {@link #pickup()} quarantines drop files whose envelope {@code dropCheck} refuses. */
+    public static MailQueue open(Path dir, EnvelopeCheck dropCheck) throws QueueException {
+        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize(), dropCheck);
         try {
             Path parent = q.dir.getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
             mkdir(q.dir, 0711);
-            for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
-                mkdir(p, 0700);
+            q.ownerUid = uidOf(q.dir);
+            if (q.isOwner()) { // a part another user made would lock the owner out
+                for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
+                    mkdir(p, 0700);
+                }
+                mkdir(q.maildrop, 03733);
             }
-            mkdir(q.maildrop, 03733);
         } catch (IOException e) {
             throw Fs.fail("cannot open queue " + q.dir, e, q.dir);
         }
@@ -126,9 +157,31 @@ public final class MailQueue {
         return maildrop;
     }
 
-    /** True if this process can enqueue directly; otherwise it should use {@link Maildrop#submit}. */
-    public boolean isWritable() {
-        return Files.isWritable(tmp) && Files.isWritable(queue);
+    /**
+     * True if this process is the queue's owner (its effective uid owns the queue directory):
+     * only the owner writes into the private queue, so that every entry belongs to the user
+     * who delivers it. Everyone else, root included, uses {@link Maildrop#submit}. Without
+     * /proc it falls back to "may write tmp/ and queue/".
+     */
+    public boolean isOwner() {
+        return EUID >= 0 ? EUID == ownerUid : Files.isWritable(tmp) && Files.isWritable(queue);
+    }
+
+    /** The effective uid of this process; -1 if unknown (no /proc). */
+    public static long effectiveUid() {
+        return EUID;
+    }
+
+    /** The uid that owns the queue directory. */
+    public long ownerUid() {
+        return ownerUid;
+    }
+
+    private void requireOwner(String what) throws QueueException {
+        if (!isOwner()) {
+            throw new QueueException(QueueException.Kind.PERMISSION, what + ": only the queue's owner (uid " + ownerUid
+                    + ") writes into " + dir + "; other users submit through the maildrop", null);
+        }
     }
 
     // ---------------------------------------------------------------- enqueue
@@ -146,6 +199,7 @@ public final class MailQueue {
         if (rcpts.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
+        requireOwner("cannot queue message");
         QueueId id = QueueId.generate();
         Path work = tmp.resolve(tempName(id, NEW));
         ACTIVE.add(work);
@@ -237,12 +291,20 @@ public final class MailQueue {
      * Empty if another runner has it, it is gone, or it is damaged (then it is quarantined).
      */
     public Optional<Claim> claim(QueueId id) throws QueueException {
+        requireOwner("cannot claim " + id);
         Path src = queue.resolve(id.value());
         Path held = claimed.resolve(claimName(id, System.currentTimeMillis()));
         try {
             Fs.rename(src, held);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (AccessDeniedException e) {
+            if (uidOf(src) != ownerUid) {
+                // written by another user: retrying would spin, so set it aside once
+                quarantine(src, "queue", "cannot claim it: " + e.getMessage() + " (" + ownership(src) + ")");
+                return Optional.empty();
+            }
+            throw Fs.fail("cannot claim " + id, e, claimed);
         } catch (IOException e) {
             throw Fs.fail("cannot claim " + id, e, claimed);
         }
@@ -252,6 +314,9 @@ public final class MailQueue {
             Files.deleteIfExists(held.resolve(ENV_TMP)); // left by a runner that died mid-update
         } catch (Damaged d) {
             quarantine(held, "claimed", d.getMessage());
+            return Optional.empty();
+        } catch (AccessDeniedException e) {
+            quarantine(held, "claimed", "cannot read it: " + e.getMessage() + " (" + ownership(e) + ")");
             return Optional.empty();
         } catch (IOException e) {
             try {
@@ -356,6 +421,7 @@ public final class MailQueue {
      * @return how many claims went back to the queue
      */
     public int recoverStaleClaims(Duration olderThan) throws QueueException {
+        requireOwner("cannot recover claims");
         long limit = System.currentTimeMillis() - olderThan.toMillis();
         int n = 0;
         List<String> names;
@@ -383,6 +449,9 @@ public final class MailQueue {
                     if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
                         quarantine(held, "claimed", d.getMessage());
                     }
+                    continue;
+                } catch (AccessDeniedException e) {
+                    quarantine(held, "claimed", "cannot read it: " + e.getMessage() + " (" + ownership(e) + ")");
                     continue;
                 }
                 Files.deleteIfExists(held.resolve(ENV_TMP));
@@ -453,6 +522,7 @@ public final class MailQueue {
      * @return how many messages entered the queue
      */
     public int pickup() throws QueueException {
+        requireOwner("cannot pick up from the maildrop");
         int moved = 0;
         List<String> temps;
         try {
@@ -546,6 +616,11 @@ public final class MailQueue {
             } catch (NoSuchFileException e) {
                 Fs.deleteTreeQuietly(work); // another pickup took it
                 return false;
+            } catch (AccessDeniedException e) {
+                Fs.deleteTreeQuietly(work); // a directory of another user: it cannot leave maildrop/
+                quarantineDrop(maildrop.resolve(name), name, "cannot take it: " + e.getMessage() + " ("
+                        + ownership(maildrop.resolve(name)) + ")");
+                return false;
             } catch (IOException e) {
                 Fs.deleteTreeQuietly(work);
                 QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
@@ -576,6 +651,12 @@ public final class MailQueue {
                 m = checkDrop(drop, id, work.resolve(MSG));
             } catch (Damaged d) {
                 quarantine(drop, "maildrop." + id, d.getMessage());
+                Fs.deleteTree(work);
+                return false;
+            }
+            String refused = dropCheck.problem(new Envelope(m.sender(), m.pendingRecipients()));
+            if (refused != null) {
+                quarantine(drop, "maildrop." + id, "envelope refused: " + refused);
                 Fs.deleteTree(work);
                 return false;
             }
@@ -748,18 +829,29 @@ public final class MailQueue {
         }
         String base = origin + "." + name + "." + System.currentTimeMillis() + "."
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 25), 36);
+        if (!isOwner()) {
+            QueueLog.warn("not the queue's owner: leaving {} alone ({})", p, reason);
+            return false;
+        }
         Path dst = quarantine.resolve(base);
         try {
-            Fs.rename(p, dst);
+            try {
+                Fs.rename(p, dst);
+            } catch (AccessDeniedException e) {
+                dst = p.resolveSibling(STUCK + base); // see STUCK
+                Fs.rename(p, dst);
+            }
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             QueueLog.warn("cannot quarantine {} ({}): {}", p, reason, e.toString());
             return false;
         }
+        String where = dst.startsWith(quarantine) ? "" : " (left as " + dst
+                + ": another user's directory cannot be moved out; root can remove it)";
         try {
             Fs.writeNew(quarantine.resolve(base + ".reason"),
-                    (p + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));
+                    (p + ": " + reason + where + "\n").getBytes(StandardCharsets.UTF_8));
             Fs.fsyncDir(quarantine);
         } catch (IOException e) {
             // the log line below still says it
@@ -777,14 +869,37 @@ public final class MailQueue {
         }
     }
 
+    /** Directory entries, without those quarantined in place ({@link #STUCK}). */
     private static List<String> namesChecked(Path d) throws IOException {
         List<String> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
-                out.add(p.getFileName().toString());
+                String name = p.getFileName().toString();
+                if (!name.startsWith(STUCK)) {
+                    out.add(name);
+                }
             }
         }
         return out;
+    }
+
+    /** The uid owning {@code p} (not followed); -1 if it cannot be told. */
+    private static long uidOf(Path p) {
+        try {
+            return Integer.toUnsignedLong((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** "owned by uid N, the queue's owner is uid M", for the log line of something we cannot touch. */
+    private String ownership(Path p) {
+        long uid = uidOf(p);
+        return (uid < 0 ? "" : "owned by uid " + uid + ", ") + "the queue's owner is uid " + ownerUid;
+    }
+
+    private String ownership(AccessDeniedException e) {
+        return e.getFile() == null ? ownership(dir) : ownership(Path.of(e.getFile()));
     }
 
     @Override

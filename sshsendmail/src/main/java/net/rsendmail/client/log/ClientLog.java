@@ -5,24 +5,34 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logging of the delivering modes, set up in code (no logback.xml: the relay shares the class
  * path): one line per event to stderr (the journal, under systemd), a file, syslog (UDP, facility
- * mail) or nowhere. Our lines at INFO, MINA SSHD's at WARN only.
+ * mail) or nowhere. Our lines at INFO, MINA SSHD's at WARN only. A log file is created 0600 (it
+ * names every user's senders and recipients); one an admin made beforehand keeps its mode and
+ * group. A warning or error identical to one written less than {@link #REPEAT_WINDOW} ago is
+ * counted instead of written, so a stuck state cannot fill the disk.
  */
 public final class ClientLog {
     private static volatile boolean ready;
+    static final Duration REPEAT_WINDOW = Duration.ofMinutes(10);
 
     private ClientLog() {
     }
@@ -60,6 +70,13 @@ public final class ClientLog {
         private final String target;
         private final PrintStream stderr;
         private final long pid = ProcessHandle.current().pid();
+        /** Recent warning texts: when each was last written, and how many were held back since. */
+        private final Map<String, long[]> recent = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {
+                return size() > 256;
+            }
+        };
 
         Line(String target, PrintStream stderr) {
             this.target = target;
@@ -74,6 +91,12 @@ public final class ClientLog {
                 msg = msg + " (" + t.getClassName() + ": " + t.getMessage() + ")";
             }
             msg = msg.replace('\n', ' ').replace('\r', ' ');
+            if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+                msg = throttle(e.getLevel() + " " + msg, e.getTimeStamp(), msg);
+                if (msg == null) {
+                    return;
+                }
+            }
             try {
                 if (target.equals("syslog")) {
                     int severity = e.getLevel().isGreaterOrEqual(Level.ERROR) ? 3
@@ -92,13 +115,28 @@ public final class ClientLog {
                     stderr.write(b, 0, b.length);
                     stderr.flush();
                 } else {
-                    try (FileOutputStream f = new FileOutputStream(target, true)) {
-                        f.write(b);
+                    try (FileChannel f = PrivateFiles.open(Path.of(target), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                        ByteBuffer bb = ByteBuffer.wrap(b);
+                        while (bb.hasRemaining()) {
+                            f.write(bb);
+                        }
                     }
                 }
             } catch (IOException x) {
                 addError("cannot write log line to " + target, x);
             }
+        }
+
+        /** The line to write, with a count of held-back repeats; null to hold this one back. */
+        private String throttle(String key, long now, String msg) {
+            long[] r = recent.get(key);
+            if (r != null && now - r[0] < REPEAT_WINDOW.toMillis()) {
+                r[1]++;
+                return null;
+            }
+            recent.put(key, new long[] {now, 0});
+            return r == null || r[1] == 0 ? msg : msg + " (" + r[1] + " identical lines held back before this one)";
         }
     }
 }
