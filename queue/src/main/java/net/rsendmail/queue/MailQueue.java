@@ -119,13 +119,17 @@ public final class MailQueue {
             if (parent != null && !Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
-            mkdir(q.dir, 0711);
+            mkdir(q.dir, 0711, null);
             q.ownerUid = uidOf(q.dir);
-            if (q.isOwner()) { // a part another user made would lock the owner out
+            // A part another user made would lock the owner out: root makes them the owner's.
+            boolean owner = q.isOwner();
+            if (owner || EUID == 0) {
+                Map<String, Object> ug = owner ? null
+                        : Files.readAttributes(q.dir, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
                 for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
-                    mkdir(p, 0700);
+                    mkdir(p, 0700, ug);
                 }
-                mkdir(q.maildrop, 03733);
+                mkdir(q.maildrop, 03733, ug);
             }
         } catch (IOException e) {
             throw Fs.fail("cannot open queue " + q.dir, e, q.dir);
@@ -133,9 +137,25 @@ public final class MailQueue {
         return q;
     }
 
-    private static void mkdir(Path p, int mode) throws IOException {
+    /** Makes directory {@code p} with exactly {@code mode}; with {@code ug} (uid, gid) it appears already theirs. */
+    private static void mkdir(Path p, int mode, Map<String, Object> ug) throws IOException {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return; // the usual case: no exception on every start
+        }
+        if (ug != null) {
+            // made and handed over under another name, so it is never seen with the wrong owner
+            Path work = p.resolveSibling("." + p.getFileName() + "." + Owner.self().token() + ".new");
+            Files.createDirectory(work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.setAttribute(work, "unix:gid", ug.get("gid"), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(work, "unix:uid", ug.get("uid"), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(work, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                Fs.rename(work, p); // replaces at most an empty directory the owner made meanwhile
+            } finally {
+                Files.deleteIfExists(work);
+            }
+            Fs.fsyncDir(p.getParent());
+            return;
         }
         try {
             Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -301,7 +321,7 @@ public final class MailQueue {
         } catch (AccessDeniedException e) {
             if (uidOf(src) != ownerUid) {
                 // written by another user: retrying would spin, so set it aside once
-                quarantine(src, "queue", "cannot claim it: " + e.getMessage() + " (" + ownership(src) + ")");
+                quarantine(src, "queue", "cannot claim it: permission denied (" + ownership(src) + ")");
                 return Optional.empty();
             }
             throw Fs.fail("cannot claim " + id, e, claimed);
@@ -316,7 +336,7 @@ public final class MailQueue {
             quarantine(held, "claimed", d.getMessage());
             return Optional.empty();
         } catch (AccessDeniedException e) {
-            quarantine(held, "claimed", "cannot read it: " + e.getMessage() + " (" + ownership(e) + ")");
+            quarantine(held, "claimed", unreadable(e));
             return Optional.empty();
         } catch (IOException e) {
             try {
@@ -451,7 +471,7 @@ public final class MailQueue {
                     }
                     continue;
                 } catch (AccessDeniedException e) {
-                    quarantine(held, "claimed", "cannot read it: " + e.getMessage() + " (" + ownership(e) + ")");
+                    quarantine(held, "claimed", unreadable(e));
                     continue;
                 }
                 Files.deleteIfExists(held.resolve(ENV_TMP));
@@ -618,7 +638,7 @@ public final class MailQueue {
                 return false;
             } catch (AccessDeniedException e) {
                 Fs.deleteTreeQuietly(work); // a directory of another user: it cannot leave maildrop/
-                quarantineDrop(maildrop.resolve(name), name, "cannot take it: " + e.getMessage() + " ("
+                quarantineDrop(maildrop.resolve(name), name, "cannot take it: permission denied ("
                         + ownership(maildrop.resolve(name)) + ")");
                 return false;
             } catch (IOException e) {
@@ -848,7 +868,8 @@ public final class MailQueue {
             return false;
         }
         String where = dst.startsWith(quarantine) ? "" : " (left as " + dst
-                + ": another user's directory cannot be moved out; root can remove it)";
+                + ": another user's directory cannot be moved out; root can chown -R it to the queue's owner"
+                + " and move it back, or remove it)";
         try {
             Fs.writeNew(quarantine.resolve(base + ".reason"),
                     (p + ": " + reason + where + "\n").getBytes(StandardCharsets.UTF_8));
@@ -898,8 +919,9 @@ public final class MailQueue {
         return (uid < 0 ? "" : "owned by uid " + uid + ", ") + "the queue's owner is uid " + ownerUid;
     }
 
-    private String ownership(AccessDeniedException e) {
-        return e.getFile() == null ? ownership(dir) : ownership(Path.of(e.getFile()));
+    private String unreadable(AccessDeniedException e) {
+        return e.getFile() == null ? "cannot read it: permission denied"
+                : "cannot read " + e.getFile() + ": permission denied (" + ownership(Path.of(e.getFile())) + ")";
     }
 
     @Override

@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +68,7 @@ public final class ClientLog {
         private final String target;
         private final PrintStream stderr;
         private final long pid = ProcessHandle.current().pid();
-        /** Recent warning texts: when each was last written, and how many were held back since. */
-        private final Map<String, long[]> recent = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {
-                return size() > 256;
-            }
-        };
+        private final RepeatFilter repeats = new RepeatFilter(REPEAT_WINDOW);
 
         Line(String target, PrintStream stderr) {
             this.target = target;
@@ -92,7 +84,7 @@ public final class ClientLog {
             }
             msg = msg.replace('\n', ' ').replace('\r', ' ');
             if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
-                msg = throttle(e.getLevel() + " " + msg, e.getTimeStamp(), msg);
+                msg = repeats.pass(e.getLevel() + " " + msg, e.getTimeStamp(), msg);
                 if (msg == null) {
                     return;
                 }
@@ -126,17 +118,6 @@ public final class ClientLog {
             } catch (IOException x) {
                 addError("cannot write log line to " + target, x);
             }
-        }
-
-        /** The line to write, with a count of held-back repeats; null to hold this one back. */
-        private String throttle(String key, long now, String msg) {
-            long[] r = recent.get(key);
-            if (r != null && now - r[0] < REPEAT_WINDOW.toMillis()) {
-                r[1]++;
-                return null;
-            }
-            recent.put(key, new long[] {now, 0});
-            return r == null || r[1] == 0 ? msg : msg + " (" + r[1] + " identical lines held back before this one)";
         }
     }
 }
