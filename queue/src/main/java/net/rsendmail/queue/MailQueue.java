@@ -3,8 +3,6 @@ package net.rsendmail.queue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -86,7 +83,7 @@ public final class MailQueue {
     final Path failed;
     final Path quarantine;
     private final Path maildrop;
-    private final EnvelopeCheck dropCheck;
+    final EnvelopeCheck dropCheck;
     private long ownerUid = -1;
 
     private MailQueue(Path dir, EnvelopeCheck dropCheck) {
@@ -242,7 +239,7 @@ public final class MailQueue {
     }
 
     /** Makes a complete entry in tmp/ durable and visible under queue/ID. */
-    private void commit(Path work, QueueId id) throws IOException {
+    void commit(Path work, QueueId id) throws IOException {
         Fs.fsyncDir(work);
         Path target = queue.resolve(id.value());
         Fs.rename(work, target);
@@ -421,6 +418,11 @@ public final class MailQueue {
 
     /** A tmp/ name: ID.PID.START.KIND; null if it is not one. */
     record TempName(QueueId id, Owner owner, String kind) {
+        /** True if nobody works on tmp/ entry {@code p} (this name) any more: its process is gone, or it is ours and idle. */
+        boolean abandoned(Path p) {
+            return owner.equals(Owner.self()) ? !ACTIVE.contains(p) : !owner.isAlive();
+        }
+
         static TempName parse(String name) {
             String[] f = name.split("\\.", -1);
             if (f.length != 4 || !QueueId.isValid(f[0])) {
@@ -442,95 +444,11 @@ public final class MailQueue {
      */
     public int recoverStaleClaims(Duration olderThan) throws QueueException {
         requireOwner("cannot recover claims");
-        long limit = System.currentTimeMillis() - olderThan.toMillis();
-        int n = 0;
-        List<String> names;
-        try {
-            names = namesChecked(claimed);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + claimed, e, claimed);
-        }
-        for (String name : names) {
-            ClaimName c = ClaimName.parse(name);
-            Path held = claimed.resolve(name);
-            if (c == null) {
-                quarantine(held, "claimed", "foreign file in claimed/");
-                continue;
-            }
-            boolean dead = !c.owner().isAlive();
-            if (!dead && c.since() > limit) {
-                continue;
-            }
-            try {
-                QueuedMessage m;
-                try {
-                    m = readEntry(c.id(), held);
-                } catch (Damaged d) {
-                    if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
-                        quarantine(held, "claimed", d.getMessage());
-                    }
-                    continue;
-                } catch (AccessDeniedException e) {
-                    quarantine(held, "claimed", unreadable(e));
-                    continue;
-                }
-                Files.deleteIfExists(held.resolve(ENV_TMP));
-                // nothing pending: the runner died between recording the last results and moving on
-                Path target = m.pendingRecipients().isEmpty() ? failed.resolve(c.id().value())
-                        : queue.resolve(c.id().value());
-                Fs.rename(held, target);
-                n++;
-                QueueLog.info("recovered claim {} ({}) to {}", name, dead ? "runner gone" : "claim too old", target);
-            } catch (NoSuchFileException e) {
-                // released or recovered by someone else meanwhile
-            } catch (IOException e) {
-                throw Fs.fail("cannot recover claim " + name, e, claimed);
-            }
-        }
-        if (n > 0) {
-            try {
-                Fs.fsyncDir(queue);
-                Fs.fsyncDir(failed);
-                Fs.fsyncDir(claimed);
-            } catch (IOException e) {
-                throw Fs.fail("cannot recover claims", e, queue);
-            }
-        }
-        try {
-            cleanTmp();
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + tmp, e, tmp);
-        }
-        return n;
-    }
-
-    /** True if nobody works on tmp/ entry {@code p} any more: its process is gone, or it is ours and idle. */
-    private static boolean abandoned(TempName t, Path p) {
-        return t.owner().equals(Owner.self()) ? !ACTIVE.contains(p) : !t.owner().isAlive();
-    }
-
-    /** Deletes unfinished enqueues and removals of dead processes; quarantines foreign names. */
-    private void cleanTmp() throws IOException {
-        for (String name : namesChecked(tmp)) {
-            Path p = tmp.resolve(name);
-            TempName t = TempName.parse(name);
-            if (t == null) {
-                quarantine(p, "tmp", "foreign file in tmp/");
-            } else if (t.kind().equals(PICKUP)) {
-                continue; // pickup() redoes these
-            } else if (!t.kind().equals(NEW) && !t.kind().equals(TRASH)) {
-                quarantine(p, "tmp", "unknown kind of temp entry");
-            } else if (abandoned(t, p)) {
-                // an enqueue that never returned success, or a removal: not part of the queue
-                Fs.deleteTreeQuietly(p);
-                if (t.kind().equals(NEW)) {
-                    QueueLog.info("discarded unfinished enqueue {} of dead process {}", t.id(), t.owner().pid());
-                }
-            }
-        }
+        return new Recovery(this).run(olderThan);
     }
 
     // ---------------------------------------------------------------- maildrop pickup
+
 
     /**
      * Moves complete maildrop files into the queue (run by the queue's owner). Each file is
@@ -543,61 +461,7 @@ public final class MailQueue {
      */
     public int pickup() throws QueueException {
         requireOwner("cannot pick up from the maildrop");
-        int moved = 0;
-        List<String> temps;
-        try {
-            temps = namesChecked(tmp);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + tmp, e, tmp);
-        }
-        for (String name : temps) {
-            TempName t = TempName.parse(name);
-            Path p = tmp.resolve(name);
-            if (t == null || !t.kind().equals(PICKUP) || !abandoned(t, p)) {
-                continue;
-            }
-            Path mine = tmp.resolve(tempName(t.id(), PICKUP));
-            if (!ACTIVE.add(mine)) {
-                continue; // another thread of ours is on it
-            }
-            try {
-                if (!p.equals(mine)) {
-                    Fs.rename(p, mine); // take it over; only one recoverer wins
-                }
-                if (finishPickup(mine, t.id())) {
-                    moved++;
-                }
-            } catch (IOException e) {
-                // gone meanwhile
-            } finally {
-                ACTIVE.remove(mine);
-            }
-        }
-        List<String> names;
-        try {
-            names = namesChecked(maildrop);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + maildrop, e, maildrop);
-        }
-        long now = System.currentTimeMillis();
-        for (String name : names) {
-            Path p = maildrop.resolve(name);
-            if (QueueId.isValid(name)) {
-                if (pickupOne(name)) {
-                    moved++;
-                }
-                continue;
-            }
-            TempName t = TempName.parse(name);
-            if (t != null && t.kind().equals(TEMP)) {
-                if (!t.owner().isAlive() && olderThan(p, now - DROP_GRACE.toMillis())) {
-                    quarantineDrop(p, name, "half-written: its writer (pid " + t.owner().pid() + ") is gone");
-                }
-                continue;
-            }
-            quarantineDrop(p, name, "foreign file name in maildrop/");
-        }
-        return moved;
+        return new Pickup(this).run();
     }
 
     /** Number of complete files waiting in maildrop/ (for -bp); 0 if it cannot be read. */
@@ -607,192 +471,6 @@ public final class MailQueue {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private static boolean olderThan(Path p, long millis) {
-        try {
-            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < millis;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private boolean pickupOne(String name) throws QueueException {
-        QueueId id = new QueueId(name);
-        Path work = tmp.resolve(tempName(id, PICKUP));
-        if (!ACTIVE.add(work)) {
-            return false; // another thread of this process is on it
-        }
-        try {
-            try {
-                Files.createDirectory(work);
-            } catch (FileAlreadyExistsException e) {
-                return false; // left by a failed pickup of ours: the next pickup() finishes it
-            } catch (IOException e) {
-                throw Fs.fail("cannot pick up " + name, e, tmp);
-            }
-            try {
-                Fs.rename(maildrop.resolve(name), work.resolve(DROP));
-            } catch (NoSuchFileException e) {
-                Fs.deleteTreeQuietly(work); // another pickup took it
-                return false;
-            } catch (AccessDeniedException e) {
-                Fs.deleteTreeQuietly(work); // a directory of another user: it cannot leave maildrop/
-                quarantineDrop(maildrop.resolve(name), name, "cannot take it: permission denied ("
-                        + ownership(maildrop.resolve(name)) + ")");
-                return false;
-            } catch (IOException e) {
-                Fs.deleteTreeQuietly(work);
-                QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
-                return false;
-            }
-            return finishPickup(work, id);
-        } finally {
-            ACTIVE.remove(work);
-        }
-    }
-
-    /**
-     * {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID.
-     * Order: msg and env durable, then drop deleted, then the commit rename. So a work directory
-     * with a drop is redone from the drop, and one without a drop but with a valid entry is
-     * committed as it is: either way the message is queued exactly once.
-     */
-    private boolean finishPickup(Path work, QueueId id) throws QueueException {
-        Path drop = work.resolve(DROP);
-        try {
-            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
-                return finishCopiedPickup(work, id);
-            }
-            Files.deleteIfExists(work.resolve(MSG));
-            Files.deleteIfExists(work.resolve(ENV));
-            QueuedMessage m;
-            try {
-                m = checkDrop(drop, id, work.resolve(MSG));
-            } catch (Damaged d) {
-                quarantine(drop, "maildrop." + id, d.getMessage());
-                Fs.deleteTree(work);
-                return false;
-            }
-            String refused = dropCheck.problem(new Envelope(m.sender(), m.pendingRecipients()));
-            if (refused != null) {
-                quarantine(drop, "maildrop." + id, "envelope refused: " + refused);
-                Fs.deleteTree(work);
-                return false;
-            }
-            Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
-            if (exists(id)) {
-                quarantine(drop, "maildrop." + id, "an entry with this id already exists");
-                Fs.deleteTree(work);
-                return false;
-            }
-            Fs.fsyncDir(work);
-            Files.delete(drop);
-            return commitPickup(work, id, m);
-        } catch (IOException e) {
-            throw Fs.fail("cannot pick up " + id, e, tmp);
-        }
-    }
-
-    /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */
-    private boolean finishCopiedPickup(Path work, QueueId id) throws IOException {
-        if (namesChecked(work).isEmpty()) {
-            Fs.deleteTree(work); // died before it took a file
-            return false;
-        }
-        QueuedMessage m;
-        try {
-            m = readEntry(id, work);
-        } catch (Damaged d) {
-            quarantine(work, "tmp", "unfinished pickup without its drop file: " + d.getMessage());
-            return false;
-        }
-        return commitPickup(work, id, m);
-    }
-
-    private boolean commitPickup(Path work, QueueId id, QueuedMessage m) throws IOException {
-        try {
-            commit(work, id);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            quarantine(work, "maildrop." + id, "an entry with this id already exists");
-            return false;
-        }
-        QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
-        return true;
-    }
-
-    private boolean exists(QueueId id) throws IOException {
-        if (Files.exists(queue.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(failed.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        String prefix = id.value() + ".";
-        return namesChecked(claimed).stream().anyMatch(n -> n.startsWith(prefix));
-    }
-
-    /** Validates a drop file that only we can reach now, and copies its message to {@code msg}. */
-    private static QueuedMessage checkDrop(Path drop, QueueId id, Path msg) throws Damaged, IOException {
-        BasicFileAttributes a = Files.readAttributes(drop, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isSymbolicLink()) {
-            throw new Damaged("symbolic link (not followed)");
-        }
-        if (!a.isRegularFile()) {
-            throw new Damaged("not a regular file");
-        }
-        Map<String, Object> u = Files.readAttributes(drop, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
-        int fileUid = (Integer) u.get("uid");
-        if ((Integer) u.get("nlink") != 1) {
-            throw new Damaged("has " + u.get("nlink") + " hard links");
-        }
-        FileChannel opened;
-        try {
-            opened = FileChannel.open(drop, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new Damaged("not readable by the queue owner (mode or group wrong)");
-        }
-        try (FileChannel in = opened) {
-            long fileSize = in.size();
-            byte[] buf = new byte[(int) Math.min(fileSize, DropFile.MAX_HEADER)];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            while (bb.hasRemaining() && in.read(bb) >= 0) {
-                // fill
-            }
-            DropFile.Header h = DropFile.parse(buf, bb.position());
-            if (!h.id().equals(id)) {
-                throw new Damaged("file name " + id + " but header id " + h.id());
-            }
-            if (h.uid() != fileUid) {
-                throw new Damaged("forged: header claims uid " + Integer.toUnsignedString(h.uid())
-                        + " but the file belongs to uid " + Integer.toUnsignedString(fileUid));
-            }
-            if (fileSize != h.length() + h.size()) {
-                throw new Damaged("incomplete: " + (fileSize - h.length()) + " message bytes, header says " + h.size());
-            }
-            long copied;
-            try (FileChannel out = FileChannel.open(msg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                copied = 0;
-                while (copied < h.size()) {
-                    long n = in.transferTo(h.length() + copied, h.size() - copied, out);
-                    if (n <= 0) {
-                        break;
-                    }
-                    copied += n;
-                }
-                out.force(true);
-            }
-            if (copied != h.size() || in.size() != fileSize) {
-                throw new Damaged("changed while being read");
-            }
-            Instant now = Instant.now();
-            Instant created = h.created().isAfter(now) ? now : h.created();
-            List<String> rcpts = List.copyOf(new LinkedHashSet<>(h.envelope().recipients()));
-            return new QueuedMessage(id, h.envelope().sender(),
-                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", fileUid, created, h.size());
-        }
-    }
-
-    private void quarantineDrop(Path p, String name, String reason) {
-        quarantine(p, "maildrop", reason);
     }
 
     // ---------------------------------------------------------------- listing
@@ -891,7 +569,7 @@ public final class MailQueue {
     }
 
     /** Directory entries, without those quarantined in place ({@link #STUCK}). */
-    private static List<String> namesChecked(Path d) throws IOException {
+    static List<String> namesChecked(Path d) throws IOException {
         List<String> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
@@ -905,7 +583,7 @@ public final class MailQueue {
     }
 
     /** The uid owning {@code p} (not followed); -1 if it cannot be told. */
-    private static long uidOf(Path p) {
+    static long uidOf(Path p) {
         try {
             return Integer.toUnsignedLong((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | RuntimeException e) {
@@ -914,12 +592,12 @@ public final class MailQueue {
     }
 
     /** "owned by uid N, the queue's owner is uid M", for the log line of something we cannot touch. */
-    private String ownership(Path p) {
+    String ownership(Path p) {
         long uid = uidOf(p);
         return (uid < 0 ? "" : "owned by uid " + uid + ", ") + "the queue's owner is uid " + ownerUid;
     }
 
-    private String unreadable(AccessDeniedException e) {
+    String unreadable(AccessDeniedException e) {
         return e.getFile() == null ? "cannot read it: permission denied"
                 : "cannot read " + e.getFile() + ": permission denied (" + ownership(Path.of(e.getFile())) + ")";
     }

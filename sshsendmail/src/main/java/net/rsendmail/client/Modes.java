@@ -168,7 +168,7 @@ final class Modes {
             Process p = new ProcessBuilder(cmd).directory(new File("/")).inheritIO().start();
             return p.waitFor();
         } catch (IOException e) {
-            throw new Refusal(SysExit.UNAVAILABLE, "4.3.0", "-q: cannot start the runner as the owner of the queue "
+            throw new Refusal(SysExit.TEMPFAIL, "4.3.0", "-q: cannot start the runner as the owner of the queue "
                     + q.directory() + " (" + ownerName(q) + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
