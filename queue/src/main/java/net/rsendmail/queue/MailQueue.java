@@ -189,6 +189,15 @@ public final class MailQueue {
         return EUID;
     }
 
+    /** "user NAME" (or "uid N" without a name) of the queue's owner, for messages. */
+    public String ownerName() {
+        try {
+            return "user " + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException e) {
+            return "uid " + ownerUid;
+        }
+    }
+
     /** The uid that owns the queue directory. */
     public long ownerUid() {
         return ownerUid;

@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -148,15 +146,7 @@ final class Modes {
     private static void requireOwner(MailQueue q, String what) throws Refusal {
         if (!q.isOwner()) {
             throw new Refusal(SysExit.NOPERM, "4.3.0", what + ": only the owner of the queue " + q.directory() + " ("
-                    + ownerName(q) + ") delivers from it; your mail is taken in from the maildrop by its daemon or runner");
-        }
-    }
-
-    private static String ownerName(MailQueue q) {
-        try {
-            return "user " + Files.getOwner(q.directory(), LinkOption.NOFOLLOW_LINKS).getName();
-        } catch (IOException e) {
-            return "uid " + q.ownerUid();
+                    + q.ownerName() + ") delivers from it; your mail is taken in from the maildrop by its daemon or runner");
         }
     }
 
@@ -169,7 +159,7 @@ final class Modes {
             return p.waitFor();
         } catch (IOException e) {
             throw new Refusal(SysExit.TEMPFAIL, "4.3.0", "-q: cannot start the runner as the owner of the queue "
-                    + q.directory() + " (" + ownerName(q) + "): " + e.getMessage());
+                    + q.directory() + " (" + q.ownerName() + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Refusal.temporary("-q: interrupted while the owner's runner worked");

@@ -283,6 +283,11 @@ class MultiUserIT {
     @Test
     void anUnprivilegedUsersQueueRunChangesNothing() {
         config(false);
+        World.Result early = send(user1, World.message("x@client.test", "bob@example.org", "early"), "-oi", "bob@example.org");
+        assertEquals(73, early.exit(), early::toString);
+        assertEquals("sshsendmail: 4.3.0 cannot queue the message: " + queue.resolve("maildrop") + " does not exist yet;"
+                + " the queue's owner (user " + OWNER + ") makes it when its daemon or sshsendmail -q first runs\n", early.err());
+        assertEquals(List.of(""), List.copyOf(snapshot().keySet()), "a user makes nothing in a queue not set up yet");
         ready();
         mail(user1, "waiting-1");
         mail(null, "waiting-2");

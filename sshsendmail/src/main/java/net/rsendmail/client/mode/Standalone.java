@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,11 @@ public final class Standalone {
                 return new Queued(q.enqueue(env, pm.content()), true, q.directory(), false);
             }
             // everyone else, root included: the owner's runner takes it in
+            if (!Files.isDirectory(q.maildrop(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new Refusal(SysExit.CANTCREAT, "4.3.0", "cannot queue the message: " + q.maildrop()
+                        + " does not exist yet; the queue's owner (" + q.ownerName() + ") makes it when its daemon or"
+                        + " sshsendmail -q first runs");
+            }
             return new Queued(Maildrop.submit(q.maildrop(), env, pm.content()), false, q.directory(),
                     MailQueue.effectiveUid() == 0);
         } catch (QueueException e) {
