@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.rsendmail.mail.OsReason;
 
 /**
  * Reads the project's config format: one {@code key value} per line, {@code #} comments, blank
@@ -43,7 +44,7 @@ public final class ConfigFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, 0, "no such file");
         } catch (IOException e) {
-            throw new ConfigException(file, 0, "cannot read: " + e.getMessage());
+            throw new ConfigException(file, 0, "cannot read: " + OsReason.of(e));
         }
         return parse(file, new String(bytes, StandardCharsets.UTF_8));
     }

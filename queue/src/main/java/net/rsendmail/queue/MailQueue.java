@@ -3,16 +3,14 @@ package net.rsendmail.queue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -60,6 +58,24 @@ public final class MailQueue {
     /** Half-written maildrop files of a vanished writer are left alone this long (pid namespaces, hidepid). */
     static final Duration DROP_GRACE = Duration.ofSeconds(60);
 
+    /**
+     * Prefix of things quarantined in place: a directory another user owns cannot be moved to
+     * another parent (rename(2) must rewrite its "..", which needs write access to it), only
+     * renamed within its own. Every scan skips these names, so they are reported once.
+     */
+    static final String STUCK = ".quarantined.";
+
+    /** Effective uid of this process, -1 if unknown (no /proc). */
+    private static final long EUID = Owner.effectiveUid();
+
+    /** Refuses maildrop envelopes: null when acceptable, else why not (one line). */
+    @FunctionalInterface
+    public interface EnvelopeCheck {
+        EnvelopeCheck ANY = e -> null;
+
+        String problem(Envelope envelope);
+    }
+
     private final Path dir;
     final Path tmp;
     final Path queue;
@@ -67,9 +83,12 @@ public final class MailQueue {
     final Path failed;
     final Path quarantine;
     private final Path maildrop;
+    final EnvelopeCheck dropCheck;
+    private long ownerUid = -1;
 
-    private MailQueue(Path dir) {
+    private MailQueue(Path dir, EnvelopeCheck dropCheck) {
         this.dir = dir;
+        this.dropCheck = dropCheck;
         this.tmp = dir.resolve("tmp");
         this.queue = dir.resolve("queue");
         this.claimed = dir.resolve("claimed");
@@ -82,29 +101,58 @@ public final class MailQueue {
      * Opens the queue at {@code dir}, creating missing parts: private directories 0700, the top
      * 0711, the maildrop 3733 (sticky and world-writable like Postfix's maildrop, plus setgid so
      * that drop files get the queue's group and a non-root owner can read them). Existing
-     * directories keep their modes. Does not need write access (for listing).
+     * directories keep their modes; only the owner creates parts inside the queue directory.
+     * Does not need write access (for listing).
      */
     public static MailQueue open(Path dir) throws QueueException {
-        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize());
+        return open(dir, EnvelopeCheck.ANY);
+    }
+
+    /** As {@link #open(Path)}; {@link #pickup()} quarantines drop files whose envelope {@code dropCheck} refuses. */
+    public static MailQueue open(Path dir, EnvelopeCheck dropCheck) throws QueueException {
+        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize(), dropCheck);
         try {
             Path parent = q.dir.getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
-            mkdir(q.dir, 0711);
-            for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
-                mkdir(p, 0700);
+            mkdir(q.dir, 0711, null);
+            q.ownerUid = uidOf(q.dir);
+            // A part another user made would lock the owner out: root makes them the owner's.
+            boolean owner = q.isOwner();
+            if (owner || EUID == 0) {
+                Map<String, Object> ug = owner ? null
+                        : Files.readAttributes(q.dir, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+                for (Path p : List.of(q.tmp, q.queue, q.claimed, q.failed, q.quarantine)) {
+                    mkdir(p, 0700, ug);
+                }
+                mkdir(q.maildrop, 03733, ug);
             }
-            mkdir(q.maildrop, 03733);
         } catch (IOException e) {
             throw Fs.fail("cannot open queue " + q.dir, e, q.dir);
         }
         return q;
     }
 
-    private static void mkdir(Path p, int mode) throws IOException {
+    /** Makes directory {@code p} with exactly {@code mode}; with {@code ug} (uid, gid) it appears already theirs. */
+    private static void mkdir(Path p, int mode, Map<String, Object> ug) throws IOException {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return; // the usual case: no exception on every start
+        }
+        if (ug != null) {
+            // made and handed over under another name, so it is never seen with the wrong owner
+            Path work = p.resolveSibling("." + p.getFileName() + "." + Owner.self().token() + ".new");
+            Files.createDirectory(work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.setAttribute(work, "unix:gid", ug.get("gid"), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(work, "unix:uid", ug.get("uid"), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(work, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                Fs.rename(work, p); // replaces at most an empty directory the owner made meanwhile
+            } finally {
+                Files.deleteIfExists(work);
+            }
+            Fs.fsyncDir(p.getParent());
+            return;
         }
         try {
             Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -126,9 +174,40 @@ public final class MailQueue {
         return maildrop;
     }
 
-    /** True if this process can enqueue directly; otherwise it should use {@link Maildrop#submit}. */
-    public boolean isWritable() {
-        return Files.isWritable(tmp) && Files.isWritable(queue);
+    /**
+     * True if this process is the queue's owner (its effective uid owns the queue directory):
+     * only the owner writes into the private queue, so that every entry belongs to the user
+     * who delivers it. Everyone else, root included, uses {@link Maildrop#submit}. Without
+     * /proc it falls back to "may write tmp/ and queue/".
+     */
+    public boolean isOwner() {
+        return EUID >= 0 ? EUID == ownerUid : Files.isWritable(tmp) && Files.isWritable(queue);
+    }
+
+    /** The effective uid of this process; -1 if unknown (no /proc). */
+    public static long effectiveUid() {
+        return EUID;
+    }
+
+    /** "user NAME" (or "uid N" without a name) of the queue's owner, for messages. */
+    public String ownerName() {
+        try {
+            return "user " + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException e) {
+            return "uid " + ownerUid;
+        }
+    }
+
+    /** The uid that owns the queue directory. */
+    public long ownerUid() {
+        return ownerUid;
+    }
+
+    private void requireOwner(String what) throws QueueException {
+        if (!isOwner()) {
+            throw new QueueException(QueueException.Kind.PERMISSION, what + ": only the queue's owner (uid " + ownerUid
+                    + ") writes into " + dir + "; other users submit through the maildrop", null);
+        }
     }
 
     // ---------------------------------------------------------------- enqueue
@@ -146,6 +225,7 @@ public final class MailQueue {
         if (rcpts.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
+        requireOwner("cannot queue message");
         QueueId id = QueueId.generate();
         Path work = tmp.resolve(tempName(id, NEW));
         ACTIVE.add(work);
@@ -168,7 +248,7 @@ public final class MailQueue {
     }
 
     /** Makes a complete entry in tmp/ durable and visible under queue/ID. */
-    private void commit(Path work, QueueId id) throws IOException {
+    void commit(Path work, QueueId id) throws IOException {
         Fs.fsyncDir(work);
         Path target = queue.resolve(id.value());
         Fs.rename(work, target);
@@ -237,12 +317,20 @@ public final class MailQueue {
      * Empty if another runner has it, it is gone, or it is damaged (then it is quarantined).
      */
     public Optional<Claim> claim(QueueId id) throws QueueException {
+        requireOwner("cannot claim " + id);
         Path src = queue.resolve(id.value());
         Path held = claimed.resolve(claimName(id, System.currentTimeMillis()));
         try {
             Fs.rename(src, held);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (AccessDeniedException e) {
+            if (uidOf(src) != ownerUid) {
+                // written by another user: retrying would spin, so set it aside once
+                quarantine(src, "queue", "cannot claim it: permission denied (" + ownership(src) + ")");
+                return Optional.empty();
+            }
+            throw Fs.fail("cannot claim " + id, e, claimed);
         } catch (IOException e) {
             throw Fs.fail("cannot claim " + id, e, claimed);
         }
@@ -252,6 +340,9 @@ public final class MailQueue {
             Files.deleteIfExists(held.resolve(ENV_TMP)); // left by a runner that died mid-update
         } catch (Damaged d) {
             quarantine(held, "claimed", d.getMessage());
+            return Optional.empty();
+        } catch (AccessDeniedException e) {
+            quarantine(held, "claimed", unreadable(e));
             return Optional.empty();
         } catch (IOException e) {
             try {
@@ -336,6 +427,11 @@ public final class MailQueue {
 
     /** A tmp/ name: ID.PID.START.KIND; null if it is not one. */
     record TempName(QueueId id, Owner owner, String kind) {
+        /** True if nobody works on tmp/ entry {@code p} (this name) any more: its process is gone, or it is ours and idle. */
+        boolean abandoned(Path p) {
+            return owner.equals(Owner.self()) ? !ACTIVE.contains(p) : !owner.isAlive();
+        }
+
         static TempName parse(String name) {
             String[] f = name.split("\\.", -1);
             if (f.length != 4 || !QueueId.isValid(f[0])) {
@@ -356,92 +452,12 @@ public final class MailQueue {
      * @return how many claims went back to the queue
      */
     public int recoverStaleClaims(Duration olderThan) throws QueueException {
-        long limit = System.currentTimeMillis() - olderThan.toMillis();
-        int n = 0;
-        List<String> names;
-        try {
-            names = namesChecked(claimed);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + claimed, e, claimed);
-        }
-        for (String name : names) {
-            ClaimName c = ClaimName.parse(name);
-            Path held = claimed.resolve(name);
-            if (c == null) {
-                quarantine(held, "claimed", "foreign file in claimed/");
-                continue;
-            }
-            boolean dead = !c.owner().isAlive();
-            if (!dead && c.since() > limit) {
-                continue;
-            }
-            try {
-                QueuedMessage m;
-                try {
-                    m = readEntry(c.id(), held);
-                } catch (Damaged d) {
-                    if (Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
-                        quarantine(held, "claimed", d.getMessage());
-                    }
-                    continue;
-                }
-                Files.deleteIfExists(held.resolve(ENV_TMP));
-                // nothing pending: the runner died between recording the last results and moving on
-                Path target = m.pendingRecipients().isEmpty() ? failed.resolve(c.id().value())
-                        : queue.resolve(c.id().value());
-                Fs.rename(held, target);
-                n++;
-                QueueLog.info("recovered claim {} ({}) to {}", name, dead ? "runner gone" : "claim too old", target);
-            } catch (NoSuchFileException e) {
-                // released or recovered by someone else meanwhile
-            } catch (IOException e) {
-                throw Fs.fail("cannot recover claim " + name, e, claimed);
-            }
-        }
-        if (n > 0) {
-            try {
-                Fs.fsyncDir(queue);
-                Fs.fsyncDir(failed);
-                Fs.fsyncDir(claimed);
-            } catch (IOException e) {
-                throw Fs.fail("cannot recover claims", e, queue);
-            }
-        }
-        try {
-            cleanTmp();
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + tmp, e, tmp);
-        }
-        return n;
-    }
-
-    /** True if nobody works on tmp/ entry {@code p} any more: its process is gone, or it is ours and idle. */
-    private static boolean abandoned(TempName t, Path p) {
-        return t.owner().equals(Owner.self()) ? !ACTIVE.contains(p) : !t.owner().isAlive();
-    }
-
-    /** Deletes unfinished enqueues and removals of dead processes; quarantines foreign names. */
-    private void cleanTmp() throws IOException {
-        for (String name : namesChecked(tmp)) {
-            Path p = tmp.resolve(name);
-            TempName t = TempName.parse(name);
-            if (t == null) {
-                quarantine(p, "tmp", "foreign file in tmp/");
-            } else if (t.kind().equals(PICKUP)) {
-                continue; // pickup() redoes these
-            } else if (!t.kind().equals(NEW) && !t.kind().equals(TRASH)) {
-                quarantine(p, "tmp", "unknown kind of temp entry");
-            } else if (abandoned(t, p)) {
-                // an enqueue that never returned success, or a removal: not part of the queue
-                Fs.deleteTreeQuietly(p);
-                if (t.kind().equals(NEW)) {
-                    QueueLog.info("discarded unfinished enqueue {} of dead process {}", t.id(), t.owner().pid());
-                }
-            }
-        }
+        requireOwner("cannot recover claims");
+        return new Recovery(this).run(olderThan);
     }
 
     // ---------------------------------------------------------------- maildrop pickup
+
 
     /**
      * Moves complete maildrop files into the queue (run by the queue's owner). Each file is
@@ -453,61 +469,8 @@ public final class MailQueue {
      * @return how many messages entered the queue
      */
     public int pickup() throws QueueException {
-        int moved = 0;
-        List<String> temps;
-        try {
-            temps = namesChecked(tmp);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + tmp, e, tmp);
-        }
-        for (String name : temps) {
-            TempName t = TempName.parse(name);
-            Path p = tmp.resolve(name);
-            if (t == null || !t.kind().equals(PICKUP) || !abandoned(t, p)) {
-                continue;
-            }
-            Path mine = tmp.resolve(tempName(t.id(), PICKUP));
-            if (!ACTIVE.add(mine)) {
-                continue; // another thread of ours is on it
-            }
-            try {
-                if (!p.equals(mine)) {
-                    Fs.rename(p, mine); // take it over; only one recoverer wins
-                }
-                if (finishPickup(mine, t.id())) {
-                    moved++;
-                }
-            } catch (IOException e) {
-                // gone meanwhile
-            } finally {
-                ACTIVE.remove(mine);
-            }
-        }
-        List<String> names;
-        try {
-            names = namesChecked(maildrop);
-        } catch (IOException e) {
-            throw Fs.fail("cannot read " + maildrop, e, maildrop);
-        }
-        long now = System.currentTimeMillis();
-        for (String name : names) {
-            Path p = maildrop.resolve(name);
-            if (QueueId.isValid(name)) {
-                if (pickupOne(name)) {
-                    moved++;
-                }
-                continue;
-            }
-            TempName t = TempName.parse(name);
-            if (t != null && t.kind().equals(TEMP)) {
-                if (!t.owner().isAlive() && olderThan(p, now - DROP_GRACE.toMillis())) {
-                    quarantineDrop(p, name, "half-written: its writer (pid " + t.owner().pid() + ") is gone");
-                }
-                continue;
-            }
-            quarantineDrop(p, name, "foreign file name in maildrop/");
-        }
-        return moved;
+        requireOwner("cannot pick up from the maildrop");
+        return new Pickup(this).run();
     }
 
     /** Number of complete files waiting in maildrop/ (for -bp); 0 if it cannot be read. */
@@ -517,181 +480,6 @@ public final class MailQueue {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private static boolean olderThan(Path p, long millis) {
-        try {
-            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < millis;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private boolean pickupOne(String name) throws QueueException {
-        QueueId id = new QueueId(name);
-        Path work = tmp.resolve(tempName(id, PICKUP));
-        if (!ACTIVE.add(work)) {
-            return false; // another thread of this process is on it
-        }
-        try {
-            try {
-                Files.createDirectory(work);
-            } catch (FileAlreadyExistsException e) {
-                return false; // left by a failed pickup of ours: the next pickup() finishes it
-            } catch (IOException e) {
-                throw Fs.fail("cannot pick up " + name, e, tmp);
-            }
-            try {
-                Fs.rename(maildrop.resolve(name), work.resolve(DROP));
-            } catch (NoSuchFileException e) {
-                Fs.deleteTreeQuietly(work); // another pickup took it
-                return false;
-            } catch (IOException e) {
-                Fs.deleteTreeQuietly(work);
-                QueueLog.warn("cannot take maildrop file {}: {}", name, e.toString());
-                return false;
-            }
-            return finishPickup(work, id);
-        } finally {
-            ACTIVE.remove(work);
-        }
-    }
-
-    /**
-     * {@code work} holds "drop" (the submitted file, now private); turns it into queue/ID.
-     * Order: msg and env durable, then drop deleted, then the commit rename. So a work directory
-     * with a drop is redone from the drop, and one without a drop but with a valid entry is
-     * committed as it is: either way the message is queued exactly once.
-     */
-    private boolean finishPickup(Path work, QueueId id) throws QueueException {
-        Path drop = work.resolve(DROP);
-        try {
-            if (!Files.exists(drop, LinkOption.NOFOLLOW_LINKS)) {
-                return finishCopiedPickup(work, id);
-            }
-            Files.deleteIfExists(work.resolve(MSG));
-            Files.deleteIfExists(work.resolve(ENV));
-            QueuedMessage m;
-            try {
-                m = checkDrop(drop, id, work.resolve(MSG));
-            } catch (Damaged d) {
-                quarantine(drop, "maildrop." + id, d.getMessage());
-                Fs.deleteTree(work);
-                return false;
-            }
-            Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
-            if (exists(id)) {
-                quarantine(drop, "maildrop." + id, "an entry with this id already exists");
-                Fs.deleteTree(work);
-                return false;
-            }
-            Fs.fsyncDir(work);
-            Files.delete(drop);
-            return commitPickup(work, id, m);
-        } catch (IOException e) {
-            throw Fs.fail("cannot pick up " + id, e, tmp);
-        }
-    }
-
-    /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */
-    private boolean finishCopiedPickup(Path work, QueueId id) throws IOException {
-        if (namesChecked(work).isEmpty()) {
-            Fs.deleteTree(work); // died before it took a file
-            return false;
-        }
-        QueuedMessage m;
-        try {
-            m = readEntry(id, work);
-        } catch (Damaged d) {
-            quarantine(work, "tmp", "unfinished pickup without its drop file: " + d.getMessage());
-            return false;
-        }
-        return commitPickup(work, id, m);
-    }
-
-    private boolean commitPickup(Path work, QueueId id, QueuedMessage m) throws IOException {
-        try {
-            commit(work, id);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            quarantine(work, "maildrop." + id, "an entry with this id already exists");
-            return false;
-        }
-        QueueLog.info("picked up {} from uid {}", id, Integer.toUnsignedString(m.submitterUid()));
-        return true;
-    }
-
-    private boolean exists(QueueId id) throws IOException {
-        if (Files.exists(queue.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(failed.resolve(id.value()), LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        String prefix = id.value() + ".";
-        return namesChecked(claimed).stream().anyMatch(n -> n.startsWith(prefix));
-    }
-
-    /** Validates a drop file that only we can reach now, and copies its message to {@code msg}. */
-    private static QueuedMessage checkDrop(Path drop, QueueId id, Path msg) throws Damaged, IOException {
-        BasicFileAttributes a = Files.readAttributes(drop, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isSymbolicLink()) {
-            throw new Damaged("symbolic link (not followed)");
-        }
-        if (!a.isRegularFile()) {
-            throw new Damaged("not a regular file");
-        }
-        Map<String, Object> u = Files.readAttributes(drop, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
-        int fileUid = (Integer) u.get("uid");
-        if ((Integer) u.get("nlink") != 1) {
-            throw new Damaged("has " + u.get("nlink") + " hard links");
-        }
-        FileChannel opened;
-        try {
-            opened = FileChannel.open(drop, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new Damaged("not readable by the queue owner (mode or group wrong)");
-        }
-        try (FileChannel in = opened) {
-            long fileSize = in.size();
-            byte[] buf = new byte[(int) Math.min(fileSize, DropFile.MAX_HEADER)];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            while (bb.hasRemaining() && in.read(bb) >= 0) {
-                // fill
-            }
-            DropFile.Header h = DropFile.parse(buf, bb.position());
-            if (!h.id().equals(id)) {
-                throw new Damaged("file name " + id + " but header id " + h.id());
-            }
-            if (h.uid() != fileUid) {
-                throw new Damaged("forged: header claims uid " + Integer.toUnsignedString(h.uid())
-                        + " but the file belongs to uid " + Integer.toUnsignedString(fileUid));
-            }
-            if (fileSize != h.length() + h.size()) {
-                throw new Damaged("incomplete: " + (fileSize - h.length()) + " message bytes, header says " + h.size());
-            }
-            long copied;
-            try (FileChannel out = FileChannel.open(msg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                copied = 0;
-                while (copied < h.size()) {
-                    long n = in.transferTo(h.length() + copied, h.size() - copied, out);
-                    if (n <= 0) {
-                        break;
-                    }
-                    copied += n;
-                }
-                out.force(true);
-            }
-            if (copied != h.size() || in.size() != fileSize) {
-                throw new Damaged("changed while being read");
-            }
-            Instant now = Instant.now();
-            Instant created = h.created().isAfter(now) ? now : h.created();
-            List<String> rcpts = List.copyOf(new LinkedHashSet<>(h.envelope().recipients()));
-            return new QueuedMessage(id, h.envelope().sender(),
-                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", fileUid, created, h.size());
-        }
-    }
-
-    private void quarantineDrop(Path p, String name, String reason) {
-        quarantine(p, "maildrop", reason);
     }
 
     // ---------------------------------------------------------------- listing
@@ -748,18 +536,30 @@ public final class MailQueue {
         }
         String base = origin + "." + name + "." + System.currentTimeMillis() + "."
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 25), 36);
+        if (!isOwner()) {
+            QueueLog.warn("not the queue's owner: leaving {} alone ({})", p, reason);
+            return false;
+        }
         Path dst = quarantine.resolve(base);
         try {
-            Fs.rename(p, dst);
+            try {
+                Fs.rename(p, dst);
+            } catch (AccessDeniedException e) {
+                dst = p.resolveSibling(STUCK + base); // see STUCK
+                Fs.rename(p, dst);
+            }
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             QueueLog.warn("cannot quarantine {} ({}): {}", p, reason, e.toString());
             return false;
         }
+        String where = dst.startsWith(quarantine) ? "" : " (left as " + dst
+                + ": another user's directory cannot be moved out; root can chown -R it to the queue's owner"
+                + " and move it back, or remove it)";
         try {
             Fs.writeNew(quarantine.resolve(base + ".reason"),
-                    (p + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));
+                    (p + ": " + reason + where + "\n").getBytes(StandardCharsets.UTF_8));
             Fs.fsyncDir(quarantine);
         } catch (IOException e) {
             // the log line below still says it
@@ -777,14 +577,38 @@ public final class MailQueue {
         }
     }
 
-    private static List<String> namesChecked(Path d) throws IOException {
+    /** Directory entries, without those quarantined in place ({@link #STUCK}). */
+    static List<String> namesChecked(Path d) throws IOException {
         List<String> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
-                out.add(p.getFileName().toString());
+                String name = p.getFileName().toString();
+                if (!name.startsWith(STUCK)) {
+                    out.add(name);
+                }
             }
         }
         return out;
+    }
+
+    /** The uid owning {@code p} (not followed); -1 if it cannot be told. */
+    static long uidOf(Path p) {
+        try {
+            return Integer.toUnsignedLong((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** "owned by uid N, the queue's owner is uid M", for the log line of something we cannot touch. */
+    String ownership(Path p) {
+        long uid = uidOf(p);
+        return (uid < 0 ? "" : "owned by uid " + uid + ", ") + "the queue's owner is uid " + ownerUid;
+    }
+
+    String unreadable(AccessDeniedException e) {
+        return e.getFile() == null ? "cannot read it: permission denied"
+                : "cannot read " + e.getFile() + ": permission denied (" + ownership(Path.of(e.getFile())) + ")";
     }
 
     @Override

@@ -83,6 +83,24 @@ record Owner(long pid, long start) {
         return Optional.of(new long[] {f[0].charAt(0), Long.parseLong(f[19])});
     }
 
+    /**
+     * The effective uid of this process (the "Uid:" line of /proc/self/status: real, effective,
+     * saved, fs); -1 if it cannot be read.
+     */
+    static long effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("Uid:")) {
+                    String[] f = line.substring(4).trim().split("\\s+");
+                    return f.length == 4 && isDecimal(f[1]) ? Long.parseLong(f[1]) : -1;
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // no /proc
+        }
+        return -1;
+    }
+
     static boolean isDecimal(String s) {
         if (s == null || s.isEmpty() || s.length() > 18) {
             return false;

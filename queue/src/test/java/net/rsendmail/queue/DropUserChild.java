@@ -37,12 +37,25 @@ public final class DropUserChild {
             }
             case "enqueue" -> {
                 MailQueue q = MailQueue.open(Path.of(args[1]));
-                ChildOut.line("writable " + q.isWritable());
+                ChildOut.line("owner " + q.isOwner());
                 try {
                     q.enqueue(new Envelope("", List.of("x@y")), TestSupport.in(new byte[10]));
                     ChildOut.line("enqueue ALLOWED");
                 } catch (QueueException e) {
                     ChildOut.line("enqueue " + e.kind() + " " + e.exitCode());
+                }
+            }
+            case "run" -> {
+                // what a runner does as the queue's owner: pick up, then take everything due
+                MailQueue q = MailQueue.open(Path.of(args[1]));
+                ChildOut.line("owner " + q.isOwner());
+                ChildOut.line("picked up " + q.pickup());
+                for (QueueId id : q.due(Instant.now())) {
+                    java.util.Optional<Claim> c = q.claim(id);
+                    if (c.isPresent()) {
+                        ChildOut.line("delivered " + id + " uid " + Integer.toUnsignedString(c.get().message().submitterUid()));
+                        c.get().remove();
+                    }
                 }
             }
             case "attack" -> {

@@ -58,6 +58,21 @@ class PickupTest {
     }
 
     @Test
+    void anEnvelopeTheCheckRefusesIsQuarantinedNotQueued() throws Exception {
+        MailQueue checked = MailQueue.open(q.directory(), e -> e.recipients().stream().anyMatch(r -> r.startsWith("-"))
+                ? "recipient starts with '-'" : null);
+        QueueId bad = Maildrop.submit(drop, env("u@example.org", "ok@x", "-bp"), in(body(1, 1, 100)));
+        QueueId good = Maildrop.submit(drop, env("u@example.org", "ok@x"), in(body(1, 2, 100)));
+        assertEquals(1, checked.pickup());
+        assertNothingLeft();
+        assertEquals(List.of(good), checked.due(Instant.now()));
+        List<String> reasons = quarantineReasons();
+        assertEquals(1, reasons.size(), reasons::toString);
+        assertTrue(reasons.get(0).endsWith(": envelope refused: recipient starts with '-'"), reasons.get(0));
+        assertTrue(reasons.get(0).contains(bad.value()), reasons.get(0));
+    }
+
+    @Test
     void submitThenPickupKeepsIdBytesAndUid() throws Exception {
         byte[] b = body(5, 5, 30_000);
         QueueId id = Maildrop.submit(drop, env("u@example.org", "a@x", "b@x", "a@x"), in(b));

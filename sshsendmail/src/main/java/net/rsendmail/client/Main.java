@@ -104,7 +104,7 @@ public final class Main {
             case LIST:
                 return Modes.list(config, out);
             case FLUSH:
-                return Modes.flush(config, cl.verbose(), err);
+                return Modes.flush(config, explicitConfig(cl), cl.verbose(), err);
             case DAEMON:
                 return Modes.daemon(config, cl.verbose(), err);
             case POSTFIX:

@@ -1,13 +1,14 @@
 package net.rsendmail.client;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
@@ -16,10 +17,12 @@ import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.delivery.QueueLocks;
 import net.rsendmail.client.delivery.QueueRunner;
 import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.message.EnvelopeRules;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.mode.NullmailerRemote;
 import net.rsendmail.client.mode.PostfixPipe;
 import net.rsendmail.client.mode.QueueList;
+import net.rsendmail.client.mode.RunnerCommand;
 import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
@@ -42,17 +45,22 @@ final class Modes {
         }
     }
 
-    static int flush(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
-        ClientLog.init(config.log(), verbose, err);
+    static int flush(ClientConfig config, Path explicitConfig, boolean verbose, PrintStream err) throws Refusal {
+        MailQueue q = openQueue(config);
+        if (!q.isOwner() && MailQueue.effectiveUid() == 0) {
+            return asOwner(q, explicitConfig, verbose);
+        }
+        requireOwner(q, "-q");
+        ClientLog.init(config.log(), verbose, err); // only now: a log file is the owner's too
         Logger log = ClientLog.get("runner");
-        MailQueue q = writableQueue(config);
         String domain = Identity.domain(config.domain());
         Path lockPath = q.directory().resolve(QueueLocks.RUNNER);
         try (SshSender sender = new SshSender(config)) {
             QueueRunner runner = new QueueRunner(config, q, sender, domain);
             boolean first = true;
             while (true) {
-                try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                boolean progress = false;
+                try (FileChannel ch = QueueLocks.open(q.directory(), QueueLocks.RUNNER)) {
                     FileLock lock = ch.tryLock();
                     if (lock == null) {
                         log.debug("another runner is at work on {}", q.directory());
@@ -69,11 +77,13 @@ final class Modes {
                         if (s.total() == 0) {
                             break;
                         }
+                        progress = true;
                     }
                     lock.release();
                 }
-                // a message queued while we held the lock may have had its own runner turned away
-                if (q.due(Instant.now()).isEmpty()) {
+                // A message queued while we held the lock may have had its own runner turned away;
+                // without progress, what is due cannot be delivered now: stop rather than spin.
+                if (!progress || q.due(Instant.now()).isEmpty()) {
                     return 0;
                 }
             }
@@ -83,8 +93,9 @@ final class Modes {
     }
 
     static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
+        MailQueue q = openQueue(config);
+        requireOwner(q, "--daemon");
         ClientLog.init(config.log(), verbose, err);
-        MailQueue q = writableQueue(config);
         try {
             return new Daemon(config, q, Identity.domain(config.domain())).run();
         } catch (IOException e) {
@@ -122,18 +133,37 @@ final class Modes {
         }
     }
 
-    private static MailQueue writableQueue(ClientConfig config) throws Refusal {
-        MailQueue q;
+    /** The queue as a runner opens it: the maildrop pickup refuses what the relay would. */
+    private static MailQueue openQueue(ClientConfig config) throws Refusal {
         try {
-            q = MailQueue.open(config.queue());
+            return MailQueue.open(config.queue(), EnvelopeRules::problem);
         } catch (QueueException e) {
             throw queueRefusal("cannot open the queue " + config.queue(), e);
         }
-        if (!q.isWritable()) {
-            throw new Refusal(SysExit.NOPERM, "4.3.0", "only the owner of the queue " + config.queue()
-                    + " can deliver from it (the daemon does it for other users)");
+    }
+
+    /** A runner or daemon works only as the queue's owner: anyone else would leave files the owner cannot use. */
+    private static void requireOwner(MailQueue q, String what) throws Refusal {
+        if (!q.isOwner()) {
+            throw new Refusal(SysExit.NOPERM, "4.3.0", what + ": only the owner of the queue " + q.directory() + " ("
+                    + q.ownerName() + ") delivers from it; your mail is taken in from the maildrop by its daemon or runner");
         }
-        return q;
+    }
+
+    /** Root's -q: the owner's runner does the work (setpriv), its exit code is ours. */
+    private static int asOwner(MailQueue q, Path explicitConfig, boolean verbose) throws Refusal {
+        try {
+            List<String> cmd = verbose ? RunnerCommand.of(q.directory(), explicitConfig, "-q", "-v")
+                    : RunnerCommand.of(q.directory(), explicitConfig, "-q");
+            Process p = new ProcessBuilder(cmd).directory(new File("/")).inheritIO().start();
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new Refusal(SysExit.TEMPFAIL, "4.3.0", "-q: cannot start the runner as the owner of the queue "
+                    + q.directory() + " (" + q.ownerName() + "): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Refusal.temporary("-q: interrupted while the owner's runner worked");
+        }
     }
 
     private static Refusal queueRefusal(String what, QueueException e) {

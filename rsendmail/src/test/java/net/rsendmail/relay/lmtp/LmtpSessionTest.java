@@ -151,4 +151,49 @@ class LmtpSessionTest {
         assertEquals(0, r.exit());
         assertEquals(List.of("220", "250", "250"), codes(r.out()));
     }
+
+    @Test
+    void bareLfEndsALineButNeverTheData() throws Exception {
+        // Postfix's smtpd_forbid_bare_newline = normalize: a bare LF line is a line, but only CR LF . CR LF ends DATA.
+        String in = "LHLO c\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.net>\r\nDATA\n"
+                + "Subject: s\r\n\r\nsmuggled\n.\r\nMAIL FROM:<x@evil.org>\r\n..stuffed\r\n.\r\nQUIT\r\n";
+        String out = session(in);
+        assertEquals(List.of("220", "250", "250", "250", "354", "250", "221"), codes(out), out);
+        assertEquals(1, relay.mtaRuns());
+        assertEquals("Subject: s\n\nsmuggled\n\nMAIL FROM:<x@evil.org>\n.stuffed\n", new String(relay.mtaStdin(),
+                StandardCharsets.US_ASCII), "the smuggled command is body text of the one message");
+    }
+
+    @Test
+    void envidAtAndOverTheXtextLimit() throws Exception {
+        String at = "E".repeat(100);
+        String over = "E".repeat(101);
+        String encodedAt = "+2B".repeat(33) + "E"; // 100 characters of xtext
+        String out = session("LHLO c\r\nMAIL FROM:<a@example.org> ENVID=" + at + "\r\nRSET\r\n"
+                + "MAIL FROM:<a@example.org> ENVID=" + over + "\r\n"
+                + "MAIL FROM:<a@example.org> ENVID=" + encodedAt + "\r\nRSET\r\n"
+                + "MAIL FROM:<a@example.org> ENVID=" + encodedAt + "E\r\n"
+                + "MAIL FROM:<a@example.org> ENVID=+ZZ\r\nMAIL FROM:<a@example.org> ENVID=\r\n"
+                + "MAIL FROM:<a@example.org> ENVID=a\u0001b\r\nQUIT\r\n");
+        assertEquals(List.of("220", "250", "250", "250", "501", "250", "250", "501", "501", "501", "500", "221"), codes(out), out);
+    }
+
+    @Test
+    void dataWithoutRecipientsAndRecipientsWithoutSender() throws Exception {
+        String out = session("LHLO c\r\nDATA\r\nRCPT TO:<b@example.net>\r\nMAIL FROM:<a@example.org>\r\nDATA\r\n"
+                + "RCPT TO:<bad>\r\nDATA\r\nQUIT\r\n");
+        assertEquals(List.of("220", "250", "503", "503", "250", "503", "553", "503", "221"), codes(out), out);
+        assertFalse(relay.mtaRan());
+        assertTrue(relay.logLines().stream().anyMatch(l -> l.contains("status=refused 64 5.1.3 bad recipient address")),
+                relay.logLines().toString());
+    }
+
+    @Test
+    void aQuitInsideATransactionHandsNothingOverAndAnEndOfInputIsLogged() throws Exception {
+        RelayHarness.Result r = relay.run("rsendmail --lmtp", "LHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\n");
+        assertEquals(75, r.exit());
+        assertFalse(relay.mtaRan());
+        assertTrue(relay.logLines().get(0).contains("status=connection closed inside a transaction, nothing handed on"),
+                relay.logLines().toString());
+    }
 }

@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -43,8 +42,7 @@ public final class Daemon {
 
     /** Runs until stopped (SIGTERM); returns the exit code. */
     public int run() throws IOException {
-        FileChannel lockFile = FileChannel.open(queue.directory().resolve(QueueLocks.DAEMON), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.READ);
+        FileChannel lockFile = QueueLocks.open(queue.directory(), QueueLocks.DAEMON);
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             LOG.error("another sshsendmail --daemon is running on {}", queue.directory());
@@ -52,8 +50,7 @@ public final class Daemon {
             return 75;
         }
         // then wait for a -q run that may be at work to finish, and keep its lock
-        FileChannel runnerFile = FileChannel.open(queue.directory().resolve(QueueLocks.RUNNER), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel runnerFile = QueueLocks.open(queue.directory(), QueueLocks.RUNNER);
         FileLock runnerLock = runnerFile.lock();
         watch = FileSystems.getDefault().newWatchService();
         Path incoming = queue.directory().resolve("queue");

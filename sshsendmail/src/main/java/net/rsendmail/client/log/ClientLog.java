@@ -5,13 +5,17 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Logging of the delivering modes, set up in code (no logback.xml: the relay shares the class
  * path): one line per event to stderr (the journal, under systemd), a file, syslog (UDP, facility
- * mail) or nowhere. Our lines at INFO, MINA SSHD's at WARN only.
+ * mail) or nowhere. Our lines at INFO, MINA SSHD's at WARN only. A log file is created 0600 (it
+ * names every user's senders and recipients); one an admin made beforehand keeps its mode and
+ * group. A warning or error identical to one written less than {@link #REPEAT_WINDOW} ago is
+ * counted instead of written, so a stuck state cannot fill the disk.
  */
 public final class ClientLog {
     private static volatile boolean ready;
+    static final Duration REPEAT_WINDOW = Duration.ofMinutes(10);
 
     private ClientLog() {
     }
@@ -60,6 +68,7 @@ public final class ClientLog {
         private final String target;
         private final PrintStream stderr;
         private final long pid = ProcessHandle.current().pid();
+        private final RepeatFilter repeats = new RepeatFilter(REPEAT_WINDOW);
 
         Line(String target, PrintStream stderr) {
             this.target = target;
@@ -74,6 +83,12 @@ public final class ClientLog {
                 msg = msg + " (" + t.getClassName() + ": " + t.getMessage() + ")";
             }
             msg = msg.replace('\n', ' ').replace('\r', ' ');
+            if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+                msg = repeats.pass(e.getLevel() + " " + msg, e.getTimeStamp(), msg);
+                if (msg == null) {
+                    return;
+                }
+            }
             try {
                 if (target.equals("syslog")) {
                     int severity = e.getLevel().isGreaterOrEqual(Level.ERROR) ? 3
@@ -92,8 +107,12 @@ public final class ClientLog {
                     stderr.write(b, 0, b.length);
                     stderr.flush();
                 } else {
-                    try (FileOutputStream f = new FileOutputStream(target, true)) {
-                        f.write(b);
+                    try (FileChannel f = PrivateFiles.open(Path.of(target), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                        ByteBuffer bb = ByteBuffer.wrap(b);
+                        while (bb.hasRemaining()) {
+                            f.write(bb);
+                        }
                     }
                 }
             } catch (IOException x) {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.delivery.QueueLocks;
 import net.rsendmail.client.message.BadMessageException;
+import net.rsendmail.client.message.EnvelopeRules;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.message.MessagePreparer;
 import net.rsendmail.client.message.PreparedMessage;
@@ -29,8 +31,11 @@ import net.rsendmail.queue.QueueId;
  * caller never waits for the network. Nothing of SSH or JavaMail is loaded on this path.
  */
 public final class Standalone {
-    /** What was queued and whether a runner should be started. */
-    public record Queued(QueueId id, boolean direct, Path queueDir) {
+    /**
+     * What was queued: directly by the queue's owner, or through the maildrop; {@code asOwner}
+     * when the caller is root and not the owner, so a runner is started as the owner.
+     */
+    public record Queued(QueueId id, boolean direct, Path queueDir, boolean asOwner) {
     }
 
     private Standalone() {
@@ -51,12 +56,23 @@ public final class Standalone {
         } catch (IllegalArgumentException e) {
             throw Refusal.usage("unusable address: " + e.getMessage());
         }
+        String refused = EnvelopeRules.problem(env);
+        if (refused != null) {
+            throw Refusal.usage("unusable address: " + refused);
+        }
         try {
             MailQueue q = MailQueue.open(config.queue());
-            if (q.isWritable()) {
-                return new Queued(q.enqueue(env, pm.content()), true, q.directory());
+            if (q.isOwner()) {
+                return new Queued(q.enqueue(env, pm.content()), true, q.directory(), false);
             }
-            return new Queued(Maildrop.submit(q.maildrop(), env, pm.content()), false, q.directory());
+            // everyone else, root included: the owner's runner takes it in
+            if (!Files.isDirectory(q.maildrop(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new Refusal(SysExit.CANTCREAT, "4.3.0", "cannot queue the message: " + q.maildrop()
+                        + " does not exist yet; the queue's owner (" + q.ownerName() + ") makes it when its daemon or"
+                        + " sshsendmail -q first runs");
+            }
+            return new Queued(Maildrop.submit(q.maildrop(), env, pm.content()), false, q.directory(),
+                    MailQueue.effectiveUid() == 0);
         } catch (QueueException e) {
             BadMessageException bad = BadMessageException.find(e);
             if (bad != null) {
@@ -77,7 +93,7 @@ public final class Standalone {
      * problem: the mail is queued and the next run takes it.
      */
     public static void startRunner(Queued q, ClientConfig config, Path explicitConfig) {
-        if (!q.direct() || !config.background() || QueueLocks.daemonRunning(q.queueDir())) {
+        if (!(q.direct() || q.asOwner()) || !config.background() || QueueLocks.daemonRunning(q.queueDir())) {
             return;
         }
         try {
@@ -94,25 +110,8 @@ public final class Standalone {
                 cmd.add("\"$@\" </dev/null >/dev/null 2>&1 &");
                 cmd.add("sh");
             }
-            String launcher = System.getProperty("sshsendmail.launcher");
-            if (launcher != null && Files.isExecutable(Path.of(launcher))) {
-                // Through bin/sshsendmail: the runner gets its JVM options and start-up archive.
-                cmd.add(launcher);
-            } else {
-                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                cmd.add("-XX:+UseSerialGC");
-                cmd.add("-XX:-UsePerfData");
-                cmd.add("-Xshare:auto");
-                cmd.add("-cp");
-                cmd.add(System.getProperty("java.class.path"));
-                cmd.add("net.rsendmail.client.Main");
-            }
-            cmd.add("-q");
-            if (explicitConfig != null) {
-                cmd.add("-C");
-                cmd.add(explicitConfig.toAbsolutePath().toString());
-            }
-            ProcessBuilder pb = new ProcessBuilder(cmd)
+            cmd.addAll(RunnerCommand.of(q.asOwner() ? q.queueDir() : null, explicitConfig, "-q"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("/")) // any cwd may be out of the owner's reach
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);

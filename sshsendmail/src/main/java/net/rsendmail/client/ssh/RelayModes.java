@@ -1,16 +1,20 @@
 package net.rsendmail.client.ssh;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.log.PrivateFiles;
 import org.slf4j.Logger;
 
 /**
@@ -96,7 +100,13 @@ public final class RelayModes {
         }
         Path tmp = file.resolveSibling(FILE + ".tmp");
         try {
-            Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+            Files.deleteIfExists(tmp); // maybe another user's, left by an older version
+            try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer bb = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warn("cannot write {}: {}", file, e.getMessage());
