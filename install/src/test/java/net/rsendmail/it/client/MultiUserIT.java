@@ -19,6 +19,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.rsendmail.it.Files2;
+import net.rsendmail.it.Proc;
+import net.rsendmail.it.RecordingSendmail;
+import net.rsendmail.it.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +66,7 @@ class MultiUserIT {
             throw new UncheckedIOException(e);
         }
         w.check("chown", OWNER, key.toString());
-        World.chmod(key, "rw-------");
+        Files2.chmod(key, "rw-------");
         conf = w.dir.resolve("multi.conf");
         config(true);
     }
@@ -76,7 +79,7 @@ class MultiUserIT {
     }
 
     void config(boolean background) {
-        World.write(conf, "relay " + w.user + "@127.0.0.1:" + w.port + "\n"
+        Files2.write(conf, "relay " + w.user + "@127.0.0.1:" + w.port + "\n"
                 + "identity " + key + "\nknown_hosts " + w.knownHosts + "\nqueue " + queue + "\n"
                 + "domain client.test\nlog " + log + "\nbackground " + (background ? "yes" : "no") + "\n"
                 + "connect_timeout 5s\nauth_timeout 5s\ncommand_timeout 20s\n");
@@ -112,7 +115,7 @@ class MultiUserIT {
     }
 
     /** bin/sshsendmail as {@code ug} (null: as root). */
-    World.Result send(int[] ug, byte[] stdin, String... args) {
+    Proc.Result send(int[] ug, byte[] stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(w.sshsendmail().toString());
         cmd.addAll(List.of(args));
@@ -120,8 +123,8 @@ class MultiUserIT {
                 conf.toString()), Duration.ofSeconds(60));
     }
 
-    World.Result mail(int[] ug, String subject) {
-        World.Result r = send(ug, World.message("x@client.test", "bob@example.org", subject), "-oi", "bob@example.org");
+    Proc.Result mail(int[] ug, String subject) {
+        Proc.Result r = send(ug, World.message("x@client.test", "bob@example.org", subject), "-oi", "bob@example.org");
         assertEquals(0, r.exit(), r::toString);
         assertEquals("", r.out() + r.err());
         return r;
@@ -130,7 +133,7 @@ class MultiUserIT {
     /** How often each subject reached the relay's sendmail. */
     Map<String, Integer> delivered() {
         Map<String, Integer> n = new TreeMap<>();
-        for (World.Call c : w.calls()) {
+        for (RecordingSendmail.Call c : w.calls()) {
             for (String line : c.text().split("\n")) {
                 if (line.startsWith("Subject: ")) {
                     n.merge(line.substring(9), 1, Integer::sum);
@@ -180,7 +183,7 @@ class MultiUserIT {
     }
 
     long logLines(String containing) {
-        return World.read(log).lines().filter(l -> l.contains(containing)).count();
+        return Files2.read(log).lines().filter(l -> l.contains(containing)).count();
     }
 
     Process daemon() {
@@ -191,9 +194,9 @@ class MultiUserIT {
             pb.environment().put("SSHSENDMAIL_CONF", conf.toString());
             long before = logLines("daemon started");
             Process p = pb.start();
-            World.await(() -> logLines("daemon started") > before || !p.isAlive(), Duration.ofSeconds(30),
-                    () -> "daemon did not start: " + World.read(out) + World.read(log));
-            assertTrue(p.isAlive(), () -> "daemon exited " + World.read(out) + World.read(log));
+            Wait.until(() -> logLines("daemon started") > before || !p.isAlive(), Duration.ofSeconds(30),
+                    () -> "daemon did not start: " + Files2.read(out) + Files2.read(log));
+            assertTrue(p.isAlive(), () -> "daemon exited " + Files2.read(out) + Files2.read(log));
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -204,7 +207,7 @@ class MultiUserIT {
         long before = logLines("daemon stopped");
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "daemon stops on SIGTERM");
-        World.await(() -> logLines("daemon stopped") > before, Duration.ofSeconds(10), () -> World.read(log));
+        Wait.until(() -> logLines("daemon stopped") > before, Duration.ofSeconds(10), () -> Files2.read(log));
     }
 
     void assertStateFilesPrivate() {
@@ -219,7 +222,7 @@ class MultiUserIT {
 
     /** The owner's first run (here a listing) makes the queue's parts, as the daemon's start does. */
     void ready() {
-        World.Result r = send(owner, null, "-bp");
+        Proc.Result r = send(owner, null, "-bp");
         assertEquals(0, r.exit(), r::toString);
     }
 
@@ -235,7 +238,7 @@ class MultiUserIT {
         String dropped = roots.keySet().iterator().next();
         assertTrue(dropped.startsWith("maildrop/") && roots.get(dropped).startsWith("0 640 "), roots::toString);
 
-        World.Result q = send(null, null, "-q");
+        Proc.Result q = send(null, null, "-q");
         assertEquals(0, q.exit(), "root's -q runs the owner's runner: " + q);
         assertEquals(Map.of("root-1", 1), delivered());
         assertAllOwners();
@@ -245,12 +248,12 @@ class MultiUserIT {
         w.awaitCalls(2, Duration.ofSeconds(30));
         mail(user1, "user1");
         mail(user2, "user2");
-        World.Result q2 = send(owner, null, "-q");
+        Proc.Result q2 = send(owner, null, "-q");
         assertEquals(0, q2.exit(), q2::toString);
-        World.await(() -> delivered().size() == 4, Duration.ofSeconds(30), () -> delivered() + World.read(log));
-        World.Result q3 = send(owner, null, "-q");
+        Wait.until(() -> delivered().size() == 4, Duration.ofSeconds(30), () -> delivered() + Files2.read(log));
+        Proc.Result q3 = send(owner, null, "-q");
         assertEquals(0, q3.exit(), q3::toString);
-        World.Result list = send(owner, null, "-bp");
+        Proc.Result list = send(owner, null, "-bp");
         assertTrue(list.out().contains("Mail queue is empty"), list::toString);
         assertEquals(Map.of("root-1", 1, "root-2", 1, "user1", 1, "user2", 1), delivered());
         assertAllOwners();
@@ -269,7 +272,7 @@ class MultiUserIT {
 
         mail(null, "root-alone"); // no daemon: the owner's runner, started for root
         w.awaitCalls(3, Duration.ofSeconds(30));
-        World.Result q = send(owner, null, "-q");
+        Proc.Result q = send(owner, null, "-q");
         assertEquals(0, q.exit(), "the owner's -q after root sent: " + q);
         Process again = daemon();
         mail(user2, "user2-daemon");
@@ -283,7 +286,7 @@ class MultiUserIT {
     @Test
     void anUnprivilegedUsersQueueRunChangesNothing() {
         config(false);
-        World.Result early = send(user1, World.message("x@client.test", "bob@example.org", "early"), "-oi", "bob@example.org");
+        Proc.Result early = send(user1, World.message("x@client.test", "bob@example.org", "early"), "-oi", "bob@example.org");
         assertEquals(73, early.exit(), early::toString);
         assertEquals("sshsendmail: 4.3.0 cannot queue the message: " + queue.resolve("maildrop") + " does not exist yet;"
                 + " the queue's owner (user " + OWNER + ") makes it when its daemon or sshsendmail -q first runs\n", early.err());
@@ -293,7 +296,7 @@ class MultiUserIT {
         mail(null, "waiting-2");
         Map<String, String> before = snapshot();
         for (String mode : List.of("-q", "--daemon")) {
-            World.Result r = send(user2, null, mode);
+            Proc.Result r = send(user2, null, mode);
             assertEquals(77, r.exit(), r::toString);
             assertEquals("", r.out());
             assertEquals(1, r.err().lines().count(), r::toString);
@@ -304,7 +307,7 @@ class MultiUserIT {
         assertTrue(!Files.exists(log), "no log file made by the wrong user");
         assertEquals(List.of(), w.calls());
 
-        World.Result q = send(owner, null, "-q");
+        Proc.Result q = send(owner, null, "-q");
         assertEquals(0, q.exit(), q::toString);
         assertEquals(Map.of("waiting-1", 1, "waiting-2", 1), delivered());
     }
@@ -314,14 +317,14 @@ class MultiUserIT {
         config(false);
         ready();
         Map<String, String> before = snapshot();
-        World.Result dash = send(user1, World.message("x@client.test", "bob@example.org", "dash"), "-oi", "--", "-oQ/tmp@x");
+        Proc.Result dash = send(user1, World.message("x@client.test", "bob@example.org", "dash"), "-oi", "--", "-oQ/tmp@x");
         assertEquals(64, dash.exit(), dash::toString);
         assertTrue(dash.err().contains("address starts with '-'"), dash::toString);
-        World.Result bare = send(user1, World.message("x@client.test", "bob@example.org", "bp"), "-oi", "--", "-bp");
+        Proc.Result bare = send(user1, World.message("x@client.test", "bob@example.org", "bp"), "-oi", "--", "-bp");
         assertEquals(64, bare.exit(), bare::toString);
-        World.Result header = send(user1, "To: -oQ/tmp@x\nSubject: t\n\nbody\n".getBytes(StandardCharsets.UTF_8), "-t", "-oi");
+        Proc.Result header = send(user1, "To: -oQ/tmp@x\nSubject: t\n\nbody\n".getBytes(StandardCharsets.UTF_8), "-t", "-oi");
         assertEquals(65, header.exit(), header::toString);
-        World.Result sender = send(null, World.message("x@client.test", "bob@example.org", "sender"), "-oi", "-f",
+        Proc.Result sender = send(null, World.message("x@client.test", "bob@example.org", "sender"), "-oi", "-f",
                 "-oQ/tmp@x", "bob@example.org");
         assertEquals(64, sender.exit(), sender::toString);
         assertEquals(before, snapshot(), "nothing queued");
@@ -338,7 +341,7 @@ class MultiUserIT {
         String header = "rsendmail-maildrop 1\nid " + id + "\nuid " + user1[0] + "\ncreated 2026-01-01T00:00:00Z\nsize "
                 + size + "\nsender <u@client.test>\nrcpt -oQ/tmp@x\nend\n";
         byte[] file = (header + new String(msg, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
-        World.Result forged = w.run(as(user1, "/bin/sh", "-c", "umask 027; cat > \"$1\"", "sh", drop.resolve(id).toString()),
+        Proc.Result forged = w.run(as(user1, "/bin/sh", "-c", "umask 027; cat > \"$1\"", "sh", drop.resolve(id).toString()),
                 file, Map.of(), Duration.ofSeconds(10));
         assertEquals(0, forged.exit(), forged::toString);
         w.check(as(user1, "mkdir", drop.resolve("adir").toString()).toArray(String[]::new));
@@ -347,19 +350,19 @@ class MultiUserIT {
         w.check(as(user2, "ln", "-s", "/etc/shadow", drop.resolve("alink").toString()).toArray(String[]::new));
         mail(user2, "good");
 
-        World.Result q = send(owner, null, "-q");
+        Proc.Result q = send(owner, null, "-q");
         assertEquals(0, q.exit(), q::toString);
         assertEquals(Map.of("good", 1), delivered());
         List<Path> r = reasons();
         assertEquals(4, r.size(), r::toString);
-        String all = String.join("\n", r.stream().map(World::read).toList());
+        String all = String.join("\n", r.stream().map(Files2::read).toList());
         assertTrue(all.contains("envelope refused: recipient <-oQ/tmp@x>: address starts with '-'"), all);
-        assertEquals(4, logLines("WARN quarantined "), World.read(log));
+        assertEquals(4, logLines("WARN quarantined "), Files2.read(log));
 
-        World.Result q2 = send(owner, null, "-q");
+        Proc.Result q2 = send(owner, null, "-q");
         assertEquals(0, q2.exit(), q2::toString);
         assertEquals(r, reasons(), "quarantined once");
-        assertEquals(4, logLines("WARN quarantined "), "logged once: " + World.read(log));
+        assertEquals(4, logLines("WARN quarantined "), "logged once: " + Files2.read(log));
         assertEquals(Map.of("good", 1), delivered());
         assertAllOwners("maildrop/.quarantined.", "quarantine/maildrop.");
         assertStateFilesPrivate();
@@ -374,9 +377,9 @@ class MultiUserIT {
     void aRunnerFacingAnEntryItCannotClaimNeitherSpinsNorRepeats() throws Exception {
         config(false);
         Path rootConf = w.dir.resolve("root.conf");
-        World.write(rootConf, World.read(conf).replace("queue " + queue, "queue " + w.dir.resolve("rootq"))
+        Files2.write(rootConf, Files2.read(conf).replace("queue " + queue, "queue " + w.dir.resolve("rootq"))
                 .replace("background yes", "background no").replace("log " + log, "log none"));
-        World.Result r = w.run(List.of(w.sshsendmail().toString(), "-C", rootConf.toString(), "-oi", "bob@example.org"),
+        Proc.Result r = w.run(List.of(w.sshsendmail().toString(), "-C", rootConf.toString(), "-oi", "bob@example.org"),
                 World.message("root@client.test", "bob@example.org", "stuck"), Map.of(), Duration.ofSeconds(60));
         assertEquals(0, r.exit(), r::toString);
         ready();
@@ -389,7 +392,7 @@ class MultiUserIT {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
                 "\"$@\"; rc=$?; set -- $(cut -d')' -f2 /proc/$$/stat); echo \"$rc ${14} ${15}\"", "sh"));
         cmd.addAll(as(owner, w.sshsendmail().toString(), "-q"));
-        World.Result run = w.run(cmd, null, Map.of("SSHSENDMAIL_CONF", conf.toString()), Duration.ofSeconds(60));
+        Proc.Result run = w.run(cmd, null, Map.of("SSHSENDMAIL_CONF", conf.toString()), Duration.ofSeconds(60));
         String[] f = run.out().trim().split(" ");
         assertEquals("0", f[0], run::toString);
         long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]);
@@ -398,14 +401,14 @@ class MultiUserIT {
         assertTrue(seconds < 1.0, "CPU time " + seconds + " s");
         assertEquals(Map.of(), delivered());
         String id = entry.getFileName().toString();
-        assertEquals(1, logLines("cannot claim it"), World.read(log));
-        assertTrue(World.read(reasons().get(0)).contains("owned by uid 0, the queue's owner is uid " + owner[0]));
+        assertEquals(1, logLines("cannot claim it"), Files2.read(log));
+        assertTrue(Files2.read(reasons().get(0)).contains("owned by uid 0, the queue's owner is uid " + owner[0]));
 
         Process d = daemon();
         mail(owner, "after");
         w.awaitCalls(1, Duration.ofSeconds(30));
         stopDaemon(d);
-        assertEquals(1, logLines(id), "one line about it, whoever runs: " + World.read(log));
+        assertEquals(1, logLines(id), "one line about it, whoever runs: " + Files2.read(log));
         assertEquals(1, reasons().size());
     }
 

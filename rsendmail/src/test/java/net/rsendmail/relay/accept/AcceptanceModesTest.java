@@ -25,7 +25,9 @@ class AcceptanceModesTest {
             + "recipients @example.net\n"
             + "max_recipients 2\n"
             + "max_size 3M\n"
-            + "null_sender no\n";
+            + "null_sender no\n"
+            + "[policy once]\n"
+            + "max_per_hour 1\n";
     private static final List<String> LOG_FIELDS =
             List.of("policy", "mode", "envid", "from", "nrcpt", "to", "size", "duration_ms", "status");
 
@@ -47,6 +49,7 @@ class AcceptanceModesTest {
         c.add(new Case("sender outside policy", "x@evil.org", List.of("b@example.net"), ok, "5.7.1"));
         c.add(new Case("null sender not allowed", "", List.of("b@example.net"), ok, "5.7.1"));
         c.add(new Case("recipient outside policy", "a@example.org", List.of("b@other.org"), ok, "5.7.1"));
+        c.add(new Case("bare local recipient", "a@example.org", List.of("bob"), ok, "5.1.3"));
         c.add(new Case("too many recipients", "a@example.org",
                 List.of("b@example.net", "c@example.net", "d@example.net"), ok, "5.5.3"));
         c.add(new Case("header From outside policy", "a@example.org", List.of("b@example.net"),
@@ -107,6 +110,23 @@ class AcceptanceModesTest {
         assertEquals(LOG_FIELDS, fields(lmtpLog), lmtpLog);
         assertEquals(status(plainLog), status(lmtpLog));
         assertTrue(plainLog.contains(" mode=plain ") && lmtpLog.contains(" mode=lmtp "));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theRateLimitDecidesAlike(@TempDir Path plainDir, @TempDir Path lmtpDir) throws Exception {
+        String msg = "From: a@example.org\n\nhi\n";
+        RelayHarness plain = new RelayHarness(plainDir, POLICY);
+        assertEquals(0, plain.run("sendmail b@example.net", msg, "--policy", "once").exit());
+        RelayHarness.Result p = plain.run("sendmail b@example.net", msg, "--policy", "once");
+        assertEquals(75, p.exit());
+        RelayHarness lmtp = new RelayHarness(lmtpDir, POLICY);
+        String tx = "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n" + stuff(msg) + ".\r\n";
+        RelayHarness.Result l = lmtp.run("rsendmail --lmtp", "LHLO c\r\n" + tx + tx + "QUIT\r\n", "--policy", "once");
+        assertTrue(l.out().contains("\r\n451 4.7.0 rate limit reached: 1 messages per hour\r\n"), l.out());
+        assertEquals("4.7.0 rate limit reached: 1 messages per hour\n", p.err());
+        assertEquals(1, plain.mtaRuns());
+        assertEquals(1, lmtp.mtaRuns());
+        assertEquals(status(plain.logLines().get(1)), status(lmtp.logLines().get(1)));
     }
 
     /** The first reply that is neither 2xx nor 3xx, as its enhanced status; null if none. */
