@@ -553,6 +553,18 @@ public final class MailQueue {
         }
     }
 
+    /** The first {@code max} bytes of a waiting or failed message (for listings); null if not there now. */
+    public byte[] messageHead(QueueId id, int max) {
+        for (Path d : List.of(queue, failed)) {
+            try (java.io.InputStream in = Files.newInputStream(d.resolve(id.value()).resolve(MSG), LinkOption.NOFOLLOW_LINKS)) {
+                return in.readNBytes(max);
+            } catch (IOException e) {
+                // not here
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**

@@ -84,6 +84,19 @@ public final class DkimSigner implements Admission {
         return new Insert(hb.start(), out.toByteArray());
     }
 
+    /** For -bp: "signed d=D s=S[, ...]" from the DKIM-Signature fields at the top of {@code head}, or "unsigned". */
+    public static String describe(byte[] head) {
+        HeaderBlock hb = HeaderBlock.parse(head, head.length);
+        List<String> sigs = new ArrayList<>();
+        for (HeaderBlock.Field f : hb.named("DKIM-Signature")) {
+            String v = hb.value(f);
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(?:^|;)\\s*d=([^;\\s]+)").matcher(v == null ? "" : v);
+            java.util.regex.Matcher sel = java.util.regex.Pattern.compile("(?:^|;)\\s*s=([^;\\s]+)").matcher(v == null ? "" : v);
+            sigs.add("d=" + (d.find() ? d.group(1) : "?") + " s=" + (sel.find() ? sel.group(1) : "?"));
+        }
+        return sigs.isEmpty() ? "unsigned" : "signed " + String.join(", ", sigs);
+    }
+
     private synchronized DkimKey key(KeySource s) throws KeyProblem {
         Object o = loaded.get(s);
         long now = clock.millis();
