@@ -29,13 +29,22 @@ import net.rsendmail.relay.transport.SendmailTransport;
 public final class Relay {
     private final PrintStream out;
     private final PrintStream err;
+    private final Runnable idleEnd;
+    private IdleWatch watch;
 
     private String logTarget = RelayConfig.defaults().log();
     private RequestLine line = new RequestLine("plain");
 
+    /** A relay process: an idle client ends the JVM ({@link IdleWatch#HALT}). */
     public Relay(PrintStream out, PrintStream err) {
+        this(out, err, IdleWatch.HALT);
+    }
+
+    /** A relay in a process that serves others: {@code idleEnd} ends this request's session alone. */
+    public Relay(PrintStream out, PrintStream err, Runnable idleEnd) {
         this.out = out;
         this.err = err;
+        this.idleEnd = idleEnd;
     }
 
     /** Runs one request and returns the exit code; prints nothing on success, one line on failure. */
@@ -47,6 +56,10 @@ public final class Relay {
         } catch (RuntimeException e) {
             // A bug must not lose mail: the client keeps it and retries.
             return fail(Refusal.temporary("internal error: " + Printable.of(String.valueOf(e.getMessage()), 200)));
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
         }
     }
 
@@ -79,7 +92,7 @@ public final class Relay {
         line.policy(policy.name());
 
         ClientRequest request = Grammar.parse(clientWords(trusted, sshOriginalCommand), policy.allowBareLocal());
-        IdleWatch watch = new IdleWatch(config.idleTimeout() * 1000);
+        watch = new IdleWatch(config.idleTimeout() * 1000, idleEnd);
         SendmailTransport transport = new SendmailTransport(config.sendmail(), config.mtaTimeout());
         switch (request.mode()) {
             case VERSION:

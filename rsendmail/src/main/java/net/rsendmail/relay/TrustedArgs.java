@@ -11,9 +11,9 @@ import net.rsendmail.relay.config.RelayConfig;
  * FILE}, {@code --policy NAME} and {@code --check}. Whatever follows is the client's request when
  * there is no SSH_ORIGINAL_COMMAND.
  */
-record TrustedArgs(Path config, boolean configExplicit, String policy, boolean check, List<String> rest) {
+public record TrustedArgs(Path config, boolean configExplicit, String policy, boolean check, List<String> rest) {
 
-    static TrustedArgs parse(String[] argv) throws Refusal {
+    public static TrustedArgs parse(String[] argv) throws Refusal {
         Path config = RelayConfig.DEFAULT_FILE;
         boolean explicit = false;
         String policy = null;

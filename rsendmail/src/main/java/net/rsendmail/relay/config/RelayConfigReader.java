@@ -44,6 +44,9 @@ public final class RelayConfigReader {
         List<String> order = new ArrayList<>();
         Entry defaultPolicyEntry = null;
         for (Entry e : entries) {
+            if (e.section() == null && ServeConfigReader.KEYS.contains(e.key())) {
+                continue; // read by rsendmail serve
+            }
             if (e.section() == null) {
                 switch (e.key()) {
                     case "sendmail": sendmail = ConfigFile.absolutePath(e); break;

@@ -11,20 +11,32 @@ import net.rsendmail.mail.SysExit;
  * counts as activity, DATA lines included, so a large message on a slow link is never cut; while
  * the MTA runs the watch waits, since ending then could let a retry hand the message over twice.
  * On expiry it gives the mode's farewell (a 421 reply, a stderr line) at most {@link #FAREWELL_MS}
- * to go out, because a client that stops reading can block any write, then halts the JVM with
- * EX_TEMPFAIL: nothing was handed over for the transaction in progress, so the client keeps it.
+ * to go out, because a client that stops reading can block any write, then runs its end action:
+ * for a relay process, {@link #HALT} (the JVM ends with EX_TEMPFAIL); for one session of
+ * {@code rsendmail serve}, closing that session's channel. Once expired, {@link #busy} refuses to
+ * start the MTA, so nothing is handed over for the transaction in progress and the client keeps it.
  */
-public final class IdleWatch {
+public final class IdleWatch implements AutoCloseable {
     static final long FAREWELL_MS = 1000;
 
+    /** The end action of a relay process: nothing else runs in its JVM. */
+    public static final Runnable HALT = () -> Runtime.getRuntime().halt(SysExit.TEMPFAIL.code());
+
     private final long timeoutMs;
+    private final Runnable end;
     private volatile long lastActivity = System.nanoTime();
-    private volatile int busy;
+    private int busy;
+    private boolean expired;
     private volatile Runnable farewell = () -> { };
     private Thread thread;
 
     public IdleWatch(long timeoutMs) {
+        this(timeoutMs, HALT);
+    }
+
+    public IdleWatch(long timeoutMs, Runnable end) {
         this.timeoutMs = timeoutMs;
+        this.end = end;
     }
 
     public long timeoutMs() {
@@ -52,6 +64,9 @@ public final class IdleWatch {
     /** Runs {@code work} (the MTA's run) with the watch held off; the idle time starts again after it. */
     public <T> T busy(Callable<T> work) throws Exception {
         synchronized (this) {
+            if (expired) {
+                throw new IOException("idle timeout: the session is closing");
+            }
             busy++;
         }
         try {
@@ -83,10 +98,26 @@ public final class IdleWatch {
         };
     }
 
+    /** Ends the watch of a request that is over; a later expiry cannot happen. */
+    @Override
+    public synchronized void close() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private synchronized boolean expire() {
+        long idle = (System.nanoTime() - lastActivity) / 1_000_000;
+        if (idle >= timeoutMs && busy == 0 && !Thread.currentThread().isInterrupted()) {
+            expired = true;
+        }
+        return expired;
+    }
+
     private void watch() {
         while (true) {
             long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-            if (idle >= timeoutMs && busy == 0) {
+            if (expire()) {
                 Thread say = new Thread(farewell, "idle-farewell");
                 say.setDaemon(true);
                 say.start();
@@ -95,7 +126,8 @@ public final class IdleWatch {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                Runtime.getRuntime().halt(SysExit.TEMPFAIL.code());
+                end.run();
+                return;
             }
             try {
                 Thread.sleep(Math.max(10, Math.min(1000, timeoutMs - idle)));

@@ -3,12 +3,12 @@ package net.rsendmail.relay.policy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.relay.state.FileLocks;
 import net.rsendmail.relay.state.StateDir;
 
 /**
@@ -36,7 +36,7 @@ public final class RateLimiter {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-                 FileLock lock = ch.lock()) {
+                 FileLocks.Held lock = FileLocks.lock(file, ch)) {
                 long size = ch.size();
                 ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, 8L * (limit + 1)) & ~7);
                 if (size > buf.capacity()) {

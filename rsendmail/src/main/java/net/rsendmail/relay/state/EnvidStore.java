@@ -53,13 +53,17 @@ public final class EnvidStore {
         boolean existed = Files.exists(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        FileLocks.Held held = null;
         try {
-            ch.lock();
+            held = FileLocks.lock(file, ch);
             if (!existed) {
                 syncDirectory();
             }
-            return new Record(ch);
+            return new Record(ch, held);
         } catch (IOException | RuntimeException e) {
+            if (held != null) {
+                held.close();
+            }
             ch.close();
             throw e;
         }
@@ -111,12 +115,14 @@ public final class EnvidStore {
     /** The recipients already accepted for one ENVID; the lock holds until close. */
     public static final class Record implements Closeable {
         private final FileChannel ch;
+        private final FileLocks.Held held;
         private final Set<String> accepted = new HashSet<>();
         private final List<Long> reserved = new ArrayList<>();
         private long reservedFrom = -1;
 
-        private Record(FileChannel ch) throws IOException {
+        private Record(FileChannel ch, FileLocks.Held held) throws IOException {
             this.ch = ch;
+            this.held = held;
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // read it all
@@ -187,7 +193,11 @@ public final class EnvidStore {
 
         @Override
         public void close() throws IOException {
-            ch.close();
+            try {
+                held.close();
+            } finally {
+                ch.close();
+            }
         }
     }
 }

@@ -1,0 +1,225 @@
+package net.rsendmail.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rsendmail serve} against the real OpenSSH client: a message goes through the one
+ * acceptance path to the MTA; every non-rsendmail request is refused with a line to the client
+ * and a log line, nothing is handed over, and the server goes on serving.
+ */
+class ServeIT {
+    private static final String MESSAGE = "From: alice@example.org\nTo: bob@example.org\nSubject: serve\n\nhello\n";
+
+    @TempDir
+    Path dir;
+    private Process server;
+    private RecordingSendmail mta;
+    private int port;
+    private Path log;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        mta = new RecordingSendmail(dir.resolve("mta"));
+        log = dir.resolve("relay.log");
+        Files.createDirectories(dir.resolve("state"));
+        for (String k : List.of("laptop", "stranger", "elsewhere", "old")) {
+            run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve(k).toString()), "");
+        }
+        Files.writeString(dir.resolve("authorized_keys"),
+                "restrict,command=\"/opt/rsendmail/bin/rsendmail --policy demo\" " + pub("laptop")
+                + "from=\"10.0.0.0/8\" " + pub("elsewhere")
+                + "expiry-time=\"20200101Z\" " + pub("old"));
+        Files.writeString(dir.resolve("rsendmail.conf"), "sendmail " + mta.path() + "\nlog " + log
+                + "\nstate_dir " + dir.resolve("state") + "\nspool_dir " + dir
+                + "\nlisten 127.0.0.1:0\nhost_key " + dir.resolve("host_key")
+                + "\nauthorized_keys " + dir.resolve("authorized_keys")
+                + "\n[policy demo]\nsenders alice@example.org\nrecipients @example.org\n");
+        server = new ProcessBuilder(Dist.rsendmail().toString(), "serve", "--config",
+                dir.resolve("rsendmail.conf").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.out").toFile()).start();
+        Pattern listening = Pattern.compile("serve: listening on 127\\.0\\.0\\.1:(\\d+)");
+        Wait.until(() -> listening.matcher(logText()).find(), Duration.ofSeconds(30),
+                () -> "serve did not start: " + Files2.read(dir.resolve("serve.out")));
+        Matcher m = listening.matcher(logText());
+        assertTrue(m.find());
+        port = Integer.parseInt(m.group(1));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("host_key"))));
+        Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
+                + Files.readString(dir.resolve("host_key.pub")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    }
+
+    private String pub(String key) throws IOException {
+        return Files.readString(dir.resolve(key + ".pub"));
+    }
+
+    private String logText() {
+        return Files.exists(log) ? Files2.read(log) : "";
+    }
+
+    private Result run(List<String> cmd, String stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("SSH_AUTH_SOCK");
+        pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "still running: " + cmd);
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    private List<String> ssh(String key, String... more) {
+        List<String> c = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o",
+                "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"),
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-i", dir.resolve(key).toString(),
+                "-p", String.valueOf(port)));
+        c.addAll(List.of(more));
+        return c;
+    }
+
+    private void sends() throws Exception {
+        int before = mta.completed().size();
+        List<String> c = ssh("laptop", "-T", "relay@127.0.0.1", "rsendmail", "-f", "alice@example.org", "--", "bob@example.org");
+        Result r = run(c, MESSAGE);
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.out() + r.err());
+        assertEquals(before + 1, mta.completed().size());
+        assertTrue(mta.completed().get(before).text().contains("hello"));
+    }
+
+    /** The request is refused, the client told, a log line written, nothing handed over; others still served. */
+    private void refused(Result r, String toClient, String inLog) throws Exception {
+        assertTrue(r.code() != 0, "exit 0 for a refused request");
+        assertTrue(r.err().contains(toClient), "client saw: " + r.err());
+        Wait.until(() -> logText().contains(inLog), Duration.ofSeconds(10), () -> "no '" + inLog + "' in " + logText());
+        assertEquals(0, mta.completed().size(), "handed over");
+        sends();
+        mta.clear();
+    }
+
+    @Test
+    void aMessageGoesThroughTheOneAcceptancePath() throws Exception {
+        sends();
+        assertTrue(logText().contains("policy=demo mode=plain"), logText());
+        Pattern line = Pattern.compile("session remote=127\\.0\\.0\\.1:\\d+ user=relay key=SHA256:\\S+ policy=demo .*exit 0");
+        Wait.until(() -> line.matcher(logText()).find(), Duration.ofSeconds(10), this::logText);
+    }
+
+    @Test
+    void lmtpRunsInProcess() throws Exception {
+        String session = "LHLO laptop\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n"
+                + MESSAGE.replace("\n", "\r\n") + ".\r\nQUIT\r\n";
+        Result r = run(ssh("laptop", "-T", "relay@127.0.0.1", "rsendmail", "--lmtp"), session);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("250 2.1.5") || r.out().contains("250"), r.out());
+        assertEquals(1, mta.completed().size());
+    }
+
+    @Test
+    void aShellCommandIsRefusedByTheGrammar() throws Exception {
+        refused(run(ssh("laptop", "-T", "relay@127.0.0.1", "sh", "-c", "id"), ""), "command not allowed: sh",
+                "exit 64");
+    }
+
+    @Test
+    void aPtyIsRefused() throws Exception {
+        refused(run(ssh("laptop", "-tt", "relay@127.0.0.1", "rsendmail", "-f", "alice@example.org", "--", "bob@example.org"),
+                MESSAGE), "'pty-req' refused", "'pty-req' refused");
+    }
+
+    @Test
+    void aShellRequestIsRefused() throws Exception {
+        refused(run(ssh("laptop", "-T", "relay@127.0.0.1"), ""), "'shell' refused", "'shell' refused");
+    }
+
+    @Test
+    void agentAndX11ForwardingAreRefused() throws Exception {
+        Path sock = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.out").toFile()).start();
+        try {
+            Wait.until(() -> Files.exists(sock), Duration.ofSeconds(10), () -> "ssh-agent did not start");
+            List<String> a = ssh("laptop", "-T", "-A", "relay@127.0.0.1", "rsendmail", "--version");
+            a.addAll(1, List.of("-o", "IdentityAgent=" + sock)); // the first value given wins (ssh_config(5))
+            refused(run(a, ""), "'auth-agent-req@openssh.com' refused", "'auth-agent-req@openssh.com' refused");
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+        }
+        List<String> x = ssh("laptop", "-T", "-X", "relay@127.0.0.1", "rsendmail", "--version");
+        x.add(0, "DISPLAY=:0");
+        x.add(0, "env");
+        refused(run(x, ""), "'x11-req' refused", "'x11-req' refused");
+    }
+
+    @Test
+    void remoteForwardingIsRefused() throws Exception {
+        refused(run(ssh("laptop", "-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9", "relay@127.0.0.1"), ""),
+                "'tcpip-forward' refused", "'tcpip-forward' refused");
+    }
+
+    @Test
+    void sftpAndScpAreRefused() throws Exception {
+        List<String> sftp = new ArrayList<>(ssh("laptop"));
+        sftp.set(0, "sftp");
+        sftp.set(sftp.indexOf("-p"), "-P");
+        sftp.add("relay@127.0.0.1");
+        refused(run(sftp, ""), "'subsystem' refused", "'subsystem' refused");
+        Files.writeString(dir.resolve("file"), "x");
+        List<String> scp = new ArrayList<>(sftp.subList(0, sftp.size() - 1));
+        scp.set(0, "scp");
+        scp.add("-O");
+        scp.add(dir.resolve("file").toString());
+        scp.add("relay@127.0.0.1:/tmp/x");
+        refused(run(scp, ""), "command not allowed: scp", "command not allowed: scp");
+    }
+
+    @Test
+    void unknownKeysPasswordsAndKeyOptionsAreEnforced() throws Exception {
+        refused(run(ssh("stranger", "-T", "relay@127.0.0.1", "rsendmail", "--version"), ""), "Permission denied (publickey)",
+                "not authenticated");
+        refused(run(ssh("laptop", "-T", "-o", "PreferredAuthentications=password,keyboard-interactive",
+                "relay@127.0.0.1", "rsendmail", "--version"), ""), "Permission denied (publickey)", "user=- key=-");
+        refused(run(ssh("elsewhere", "-T", "relay@127.0.0.1", "rsendmail", "--version"), ""), "Permission denied",
+                "not in from=\"10.0.0.0/8\"");
+        refused(run(ssh("old", "-T", "relay@127.0.0.1", "rsendmail", "--version"), ""), "Permission denied",
+                "key expired at 2020-01-01T00:00:00Z");
+    }
+
+    @Test
+    void anUnsupportedOptionRefusesItsLineAndAChangedFileIsReread() throws Exception {
+        Files.writeString(dir.resolve("authorized_keys"), "permitopen=\"x:1\" " + pub("laptop") + "command=\"rsendmail --policy demo\" " + pub("stranger"));
+        Files.setLastModifiedTime(dir.resolve("authorized_keys"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Result r = run(ssh("laptop", "-T", "relay@127.0.0.1", "rsendmail", "--version"), "");
+        assertTrue(r.err().contains("Permission denied"), r.err());
+        assertTrue(logText().contains("line 1 refused: option 'permitopen' is not supported"), logText());
+        Result s = run(ssh("stranger", "-T", "relay@127.0.0.1", "rsendmail", "-f", "alice@example.org", "--", "bob@example.org"), MESSAGE);
+        assertEquals(0, s.code(), s.err());
+        assertEquals(1, mta.completed().size());
+    }
+}

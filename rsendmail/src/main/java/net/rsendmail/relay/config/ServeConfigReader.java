@@ -1,0 +1,101 @@
+package net.rsendmail.relay.config;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import net.rsendmail.config.ConfigException;
+import net.rsendmail.config.ConfigFile;
+import net.rsendmail.config.ConfigFile.Entry;
+
+/** Reads the {@code serve} keys of the relay's config file; {@link RelayConfigReader} skips them. */
+public final class ServeConfigReader {
+    /** The keys only {@code rsendmail serve} reads. */
+    static final Set<String> KEYS = Set.of("listen", "host_key", "authorized_keys", "max_sessions",
+            "max_sessions_per_key", "max_startups", "auth_timeout");
+
+    private ServeConfigReader() {
+    }
+
+    public static ServeConfig load(Path file) throws ConfigException {
+        return build(file, ConfigFile.read(file));
+    }
+
+    static ServeConfig build(Path file, List<Entry> entries) throws ConfigException {
+        List<InetSocketAddress> listen = new ArrayList<>();
+        List<Path> hostKeys = new ArrayList<>();
+        Path authorizedKeys = null;
+        int maxSessions = ServeConfig.DEFAULT_MAX_SESSIONS;
+        int perKey = ServeConfig.DEFAULT_MAX_SESSIONS_PER_KEY;
+        int startups = ServeConfig.DEFAULT_MAX_STARTUPS;
+        long authTimeout = ServeConfig.DEFAULT_AUTH_TIMEOUT;
+        for (Entry e : entries) {
+            if (e.section() != null || !KEYS.contains(e.key())) {
+                continue;
+            }
+            switch (e.key()) {
+                case "listen": listen.add(address(e)); break;
+                case "host_key": hostKeys.add(ConfigFile.absolutePath(e)); break;
+                case "authorized_keys": authorizedKeys = ConfigFile.absolutePath(e); break;
+                case "max_sessions": maxSessions = count(e); break;
+                case "max_sessions_per_key": perKey = count(e); break;
+                case "max_startups": startups = count(e); break;
+                default: authTimeout = count(e); break; // auth_timeout, seconds
+            }
+        }
+        if (listen.isEmpty()) {
+            throw new ConfigException(file + ": serve needs at least one 'listen ADDRESS:PORT'");
+        }
+        if (hostKeys.isEmpty()) {
+            throw new ConfigException(file + ": serve needs at least one 'host_key PATH'");
+        }
+        if (authorizedKeys == null) {
+            throw new ConfigException(file + ": serve needs 'authorized_keys PATH'");
+        }
+        return new ServeConfig(List.copyOf(listen), List.copyOf(hostKeys), authorizedKeys, maxSessions, perKey,
+                startups, authTimeout);
+    }
+
+    private static int count(Entry e) throws ConfigException {
+        long v = ConfigFile.number(e);
+        if (v < 1 || v > 100_000) {
+            throw e.error(e.key() + ": from 1 to 100000, not " + v);
+        }
+        return (int) v;
+    }
+
+    /** {@code 127.0.0.1:2525}, {@code [::1]:2525}: a numeric address, never a name to resolve. */
+    private static InetSocketAddress address(Entry e) throws ConfigException {
+        String v = e.value();
+        int colon = v.lastIndexOf(':');
+        if (e.words().size() != 1 || colon < 1) {
+            throw e.error("listen: expected ADDRESS:PORT, such as 127.0.0.1:2525 or [::1]:2525");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw e.error("listen: an IPv6 address goes in brackets: [" + host + "]:PORT");
+        }
+        if (!host.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            throw e.error("listen: a numeric address, not '" + host + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException ex) {
+            throw e.error("listen: bad port in '" + v + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw e.error("listen: port out of range in '" + v + "'");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException ex) {
+            throw e.error("listen: bad address '" + host + "'");
+        }
+    }
+}
