@@ -145,8 +145,9 @@ class DkimIT {
             assertFalse(new String(d.original(), StandardCharsets.UTF_8).contains("hidden@"), raw);
             assertEquals("pass pass", verify(d.raw()), raw);
         }
-        byte[] altered = new String(got.get(0).raw(), StandardCharsets.UTF_8).replace("Hello,", "Hallo,")
-                .getBytes(StandardCharsets.UTF_8);
+        String plain = got.stream().map(d -> new String(d.raw(), StandardCharsets.UTF_8))
+                .filter(s -> s.contains("\nHello,\n")).findFirst().orElseThrow();
+        byte[] altered = plain.replace("\nHello,\n", "\nHallo,\n").getBytes(StandardCharsets.UTF_8);
         String failed = verify(altered);
         assertTrue(failed.startsWith("fail") && failed.contains(" fail"), failed);
     }
