@@ -63,7 +63,7 @@ public final class PrivatePostfix implements AutoCloseable {
     static final String MAILBOX_USER = "nobody";
 
     /** One delivered copy: the recipient it was delivered to, the whole file and the original part. */
-    record Delivered(Path file, String deliveredTo, String originalTo, String returnPath, byte[] raw, byte[] original) {
+    public record Delivered(Path file, String deliveredTo, String originalTo, String returnPath, byte[] raw, byte[] original) {
         String originalText() {
             return new String(original, StandardCharsets.UTF_8);
         }
@@ -87,7 +87,7 @@ public final class PrivatePostfix implements AutoCloseable {
     }
 
     /** Starts a private Postfix; skips the calling test when not root. */
-    static PrivatePostfix start() {
+    public static PrivatePostfix start() {
         assumeTrue(Files2.isRoot(), "a private Postfix instance needs root");
         if (!Files.isExecutable(Path.of(POSTFIX))) {
             throw new IllegalStateException(POSTFIX + " missing: apt-get install postfix");
@@ -119,11 +119,11 @@ public final class PrivatePostfix implements AutoCloseable {
      * A sendmail program for the relay's config: runs {@code /usr/sbin/sendmail -C CONF "$@"}, i.e.
      * Postfix's sendmail submitting into this instance.
      */
-    Path sendmail() {
+    public Path sendmail() {
         return sendmailWrapper;
     }
 
-    String maillog() {
+    public String maillog() {
         try {
             return Files.readString(dir.resolve("maillog"));
         } catch (IOException e) {
@@ -246,7 +246,7 @@ public final class PrivatePostfix implements AutoCloseable {
     }
 
     /** Removes every delivered message. */
-    void clear() {
+    public void clear() {
         for (String sub : List.of("new", "cur", "tmp")) {
             try (Stream<Path> s = list(maildir.resolve(sub))) {
                 s.forEach(f -> {
@@ -287,7 +287,7 @@ public final class PrivatePostfix implements AutoCloseable {
     }
 
     /** Waits (bounded) for at least n delivered messages and an idle queue; returns all delivered. */
-    List<Delivered> awaitMessages(int n, Duration timeout) {
+    public List<Delivered> awaitMessages(int n, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (count() < n || !queued().isEmpty()) {
             if (System.nanoTime() > deadline) {

@@ -70,6 +70,21 @@ final class Fs {
         }
     }
 
+    /** All of the caller's message; its failure is {@link InputFailed}. */
+    static byte[] readInput(InputStream in) throws IOException {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InputFailed(e);
+        }
+    }
+
+    static void writeFully(FileChannel ch, ByteBuffer bb) throws IOException {
+        while (bb.hasRemaining()) {
+            ch.write(bb);
+        }
+    }
+
     /** Creates {@code file} (must not exist) with {@code data}, fsynced. */
     static void writeNew(Path file, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(file, NEW_FILE)) {

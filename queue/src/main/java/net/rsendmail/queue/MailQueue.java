@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -84,11 +86,13 @@ public final class MailQueue {
     final Path quarantine;
     private final Path maildrop;
     final EnvelopeCheck dropCheck;
+    final Admission admission;
     private long ownerUid = -1;
 
-    private MailQueue(Path dir, EnvelopeCheck dropCheck) {
+    private MailQueue(Path dir, EnvelopeCheck dropCheck, Admission admission) {
         this.dir = dir;
         this.dropCheck = dropCheck;
+        this.admission = admission;
         this.tmp = dir.resolve("tmp");
         this.queue = dir.resolve("queue");
         this.claimed = dir.resolve("claimed");
@@ -110,7 +114,12 @@ public final class MailQueue {
 
     /** As {@link #open(Path)}; {@link #pickup()} quarantines drop files whose envelope {@code dropCheck} refuses. */
     public static MailQueue open(Path dir, EnvelopeCheck dropCheck) throws QueueException {
-        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize(), dropCheck);
+        return open(dir, dropCheck, Admission.AS_IS);
+    }
+
+    /** As {@link #open(Path, EnvelopeCheck)}; every message entering the queue passes {@code admission}. */
+    public static MailQueue open(Path dir, EnvelopeCheck dropCheck, Admission admission) throws QueueException {
+        MailQueue q = new MailQueue(dir.toAbsolutePath().normalize(), dropCheck, admission);
         try {
             Path parent = q.dir.getParent();
             if (parent != null && !Files.isDirectory(parent)) {
@@ -231,7 +240,8 @@ public final class MailQueue {
         ACTIVE.add(work);
         try {
             Files.createDirectory(work);
-            long size = Fs.writeStream(work.resolve(MSG), message);
+            long size = admission == Admission.AS_IS ? Fs.writeStream(work.resolve(MSG), message)
+                    : admitted(work.resolve(MSG), new Envelope(envelope.sender(), rcpts), Fs.readInput(message));
             int uid = (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             Instant now = Instant.now();
             QueuedMessage m = new QueuedMessage(id, envelope.sender(),
@@ -242,9 +252,29 @@ public final class MailQueue {
         } catch (IOException e) {
             Fs.deleteTreeQuietly(work);
             throw Fs.fail("cannot queue message", e, dir);
+        } catch (QueueException e) {
+            Fs.deleteTreeQuietly(work);
+            throw e;
         } finally {
             ACTIVE.remove(work);
         }
+    }
+
+    /** Writes {@code message} with what {@link #admission} adds to {@code msg}; returns the length. */
+    long admitted(Path msg, Envelope envelope, byte[] message) throws IOException, QueueException {
+        Admission.Insert ins;
+        try {
+            ins = admission.admit(envelope, message);
+        } catch (Admission.NotNow e) {
+            throw new QueueException(QueueException.Kind.NOT_ADMITTED, e.getMessage(), e);
+        }
+        try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Fs.writeFully(ch, java.nio.ByteBuffer.wrap(message, 0, ins.at()));
+            Fs.writeFully(ch, java.nio.ByteBuffer.wrap(ins.bytes()));
+            Fs.writeFully(ch, java.nio.ByteBuffer.wrap(message, ins.at(), message.length - ins.at()));
+            ch.force(true);
+        }
+        return (long) message.length + ins.bytes().length;
     }
 
     /** Makes a complete entry in tmp/ durable and visible under queue/ID. */
@@ -521,6 +551,18 @@ public final class MailQueue {
         } catch (IOException e) {
             // moved by a runner while we looked: fine for a listing
         }
+    }
+
+    /** The first {@code max} bytes of a waiting or failed message (for listings); null if not there now. */
+    public byte[] messageHead(QueueId id, int max) {
+        for (Path d : List.of(queue, failed)) {
+            try (java.io.InputStream in = Files.newInputStream(d.resolve(id.value()).resolve(MSG), LinkOption.NOFOLLOW_LINKS)) {
+                return in.readNBytes(max);
+            } catch (IOException e) {
+                // not here
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -175,6 +175,16 @@ final class Pickup {
                 Fs.deleteTree(work);
                 return false;
             }
+            if (q.admission != Admission.AS_IS) {
+                try {
+                    m = admit(work.resolve(MSG), m);
+                } catch (QueueException e) {
+                    Fs.rename(drop, maildrop.resolve(id.value())); // back; the next pickup tries again
+                    Fs.deleteTree(work);
+                    QueueLog.warn("maildrop {} stays in the maildrop: {}", id, e.getMessage());
+                    return false;
+                }
+            }
             Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
             if (exists(id)) {
                 q.quarantine(drop, "maildrop." + id, "an entry with this id already exists");
@@ -187,6 +197,15 @@ final class Pickup {
         } catch (IOException e) {
             throw Fs.fail("cannot pick up " + id, e, tmp);
         }
+    }
+
+    /** Rewrites {@code msg} with what the queue's admission adds (the drop still exists: a crash redoes it). */
+    private QueuedMessage admit(Path msg, QueuedMessage m) throws IOException, QueueException {
+        byte[] bytes = Files.readAllBytes(msg);
+        Files.delete(msg);
+        long size = q.admitted(msg, new Envelope(m.sender(), m.pendingRecipients()), bytes);
+        return new QueuedMessage(m.id(), m.sender(), m.recipients(), m.attempts(), m.nextAttempt(), m.lastStatus(),
+                m.lastError(), m.submitterUid(), m.created(), size);
     }
 
     /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */

@@ -21,6 +21,8 @@ public class QueueException extends Exception {
         INPUT(74, "4.3.0"),
         /** A claim was taken back by recovery (the runner was too slow) or its entry vanished. */
         CLAIM_LOST(75, "4.3.0"),
+        /** The queue's {@link Admission} refused it for now (e.g. a DKIM key that cannot be used). */
+        NOT_ADMITTED(78, "4.7.0"),
         /** Any other I/O error. */
         IO(74, "4.3.0");
 
@@ -52,7 +54,7 @@ public class QueueException extends Exception {
         return kind == Kind.READ_ONLY;
     }
 
-    /** sysexits(3) code: 73 EX_CANTCREAT, 74 EX_IOERR (75 EX_TEMPFAIL only for CLAIM_LOST, a runner's concern). */
+    /** sysexits(3) code: 73 EX_CANTCREAT, 74 EX_IOERR, 78 EX_CONFIG for NOT_ADMITTED (75 EX_TEMPFAIL only for CLAIM_LOST, a runner's concern). */
     public int exitCode() {
         return kind.exitCode;
     }

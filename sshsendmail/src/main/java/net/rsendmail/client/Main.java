@@ -13,8 +13,9 @@ import net.rsendmail.client.cli.CommandLine.Mode;
 import net.rsendmail.client.cli.CommandLineParser;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
-import net.rsendmail.client.outcome.ExitCodes;
+import net.rsendmail.client.dkim.DkimCommands;
 import net.rsendmail.client.mode.Standalone;
+import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
 
@@ -109,6 +110,10 @@ public final class Main {
                 return Modes.daemon(config, cl.verbose(), err);
             case POSTFIX:
                 return Modes.postfix(cl, config, stdin, out);
+            case DKIM_KEYGEN:
+                return DkimCommands.keygen(cl.recipients(), config.dkim(), out);
+            case DKIM_RECORD:
+                return DkimCommands.record(cl.recipients(), config.dkim(), out);
             default:
                 throw new IllegalStateException("mode " + cl.mode());
         }

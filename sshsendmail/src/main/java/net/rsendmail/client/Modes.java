@@ -16,6 +16,7 @@ import net.rsendmail.client.delivery.Daemon;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.delivery.QueueLocks;
 import net.rsendmail.client.delivery.QueueRunner;
+import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.message.EnvelopeRules;
 import net.rsendmail.client.message.Identity;
@@ -136,7 +137,7 @@ final class Modes {
     /** The queue as a runner opens it: the maildrop pickup refuses what the relay would. */
     private static MailQueue openQueue(ClientConfig config) throws Refusal {
         try {
-            return MailQueue.open(config.queue(), EnvelopeRules::problem);
+            return MailQueue.open(config.queue(), EnvelopeRules::problem, DkimSigner.admission(config.dkim()));
         } catch (QueueException e) {
             throw queueRefusal("cannot open the queue " + config.queue(), e);
         }

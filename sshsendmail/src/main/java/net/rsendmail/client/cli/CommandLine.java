@@ -33,7 +33,11 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         /** --nullmailer: a nullmailer 2 protocol module. */
         NULLMAILER,
         /** --version. */
-        VERSION
+        VERSION,
+        /** --dkim-keygen DOMAIN SELECTOR [ed25519|rsa]: the words follow as recipients(). */
+        DKIM_KEYGEN,
+        /** --dkim-record DOMAIN SELECTOR. */
+        DKIM_RECORD
     }
 
     public CommandLine {

@@ -59,6 +59,12 @@ public final class CommandLineParser {
                     case "--version":
                         mode = set(mode, Mode.VERSION, w);
                         break;
+                    case "--dkim-keygen":
+                        mode = set(mode, Mode.DKIM_KEYGEN, w);
+                        break;
+                    case "--dkim-record":
+                        mode = set(mode, Mode.DKIM_RECORD, w);
+                        break;
                     default:
                         if (w.startsWith("--mta=")) {
                             throw Refusal.usage("unknown MTA in " + show(w) + " (only --mta=postfix)");
@@ -164,7 +170,8 @@ public final class CommandLineParser {
         if (mode == null) {
             mode = Mode.SEND;
         }
-        if (mode != Mode.SEND && mode != Mode.POSTFIX && !rest.isEmpty()) {
+        if (mode != Mode.SEND && mode != Mode.POSTFIX && mode != Mode.DKIM_KEYGEN && mode != Mode.DKIM_RECORD
+                && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
         }
         if (mode == Mode.POSTFIX && extract) {

@@ -3,6 +3,7 @@ package net.rsendmail.client.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.rsendmail.client.dkim.DkimConfig;
 
 /**
  * sshsendmail's configuration (SPEC §7 and the keys documented in etc/sshsendmail.conf).
@@ -24,11 +25,13 @@ import java.util.List;
  * @param log             stderr, syslog, none or an absolute file name
  * @param background      after queueing, start a background delivery run (standalone mode)
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
+ * @param dkim            DKIM keys, applied as a message enters the queue
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration retryMin, Duration retryMax,
-                           Duration idleTimeout, String log, boolean background, Batch batch) {
+                           Duration idleTimeout, String log, boolean background, Batch batch,
+                           DkimConfig dkim) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
     public enum Batch { AUTO, YES, NO }
@@ -45,31 +48,31 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
     public static ClientConfig defaults() {
         return new ClientConfig(null, List.of(), null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
-                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true, Batch.AUTO);
+                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true, Batch.AUTO, DkimConfig.NONE);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, p, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
     }
 
     public ClientConfig withLog(String l) {
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background, batch);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background, batch, dkim);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, d,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch);
+                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
     }
 }

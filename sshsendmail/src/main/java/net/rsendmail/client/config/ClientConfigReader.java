@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 
@@ -46,11 +47,12 @@ public final class ClientConfigReader {
         boolean background = d.background();
         ClientConfig.Batch batch = d.batch();
         List<String> seen = new ArrayList<>();
+        DkimConfig.Builder dkim = new DkimConfig.Builder();
         for (ConfigFile.Entry e : entries) {
             if (e.section() != null) {
                 throw e.error("sections are not used in this file: [" + e.section() + " " + e.sectionName() + "]");
             }
-            if (!e.key().equals("relay")) {
+            if (!e.key().equals("relay") && !e.key().equals("dkim") && !e.key().equals("dkim_command")) {
                 if (seen.contains(e.key())) {
                     throw e.error(e.key() + " given twice");
                 }
@@ -58,6 +60,9 @@ public final class ClientConfigReader {
             }
             if (e.value().isEmpty()) {
                 throw e.error(e.key() + ": missing value");
+            }
+            if (dkim.accept(e)) {
+                continue;
             }
             switch (e.key()) {
                 case "relay":
@@ -137,7 +142,7 @@ public final class ClientConfigReader {
             throw new ConfigException(file, 0, "retry_max is shorter than retry_min");
         }
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, retryMin, retryMax, idle, log, background, batch);
+                command, lifetime, retryMin, retryMax, idle, log, background, batch, dkim.build());
     }
 
     private static Duration duration(ConfigFile.Entry e) throws ConfigException {

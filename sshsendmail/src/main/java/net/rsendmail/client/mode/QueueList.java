@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;
 import net.rsendmail.queue.QueueException;
@@ -26,7 +27,9 @@ public final class QueueList {
         for (QueueEntry e : entries) {
             bytes += e.size();
             String status = e.status() == QueueEntry.Status.CLAIMED ? "sending" : e.status().name().toLowerCase();
-            out.printf("%-39s %-8s %9d %6s  <%s>%n", e.id(), status, e.size(), age(e.age(now)), e.sender());
+            byte[] head = q.messageHead(e.id(), 64 * 1024);
+            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), age(e.age(now)), e.sender(),
+                    head == null ? "" : " " + DkimSigner.describe(head));
             for (RecipientState r : e.recipients()) {
                 out.printf("%58s  <%s>%s%n", "", r.address(), r.state() == RecipientState.State.FAILED
                         ? " failed " + r.status() + " " + r.text() : "");

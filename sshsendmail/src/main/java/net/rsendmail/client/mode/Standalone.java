@@ -11,6 +11,7 @@ import java.util.List;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.delivery.QueueLocks;
+import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.client.message.BadMessageException;
 import net.rsendmail.client.message.EnvelopeRules;
 import net.rsendmail.client.message.Identity;
@@ -61,7 +62,7 @@ public final class Standalone {
             throw Refusal.usage("unusable address: " + refused);
         }
         try {
-            MailQueue q = MailQueue.open(config.queue());
+            MailQueue q = MailQueue.open(config.queue(), MailQueue.EnvelopeCheck.ANY, DkimSigner.admission(config.dkim()));
             if (q.isOwner()) {
                 return new Queued(q.enqueue(env, pm.content()), true, q.directory(), false);
             }

@@ -32,7 +32,7 @@ class SettlementTest {
         ClientConfig d = ClientConfig.defaults();
         return new ClientConfig(null, List.of(), null, d.knownHosts(), d.queue(), "example.org", "rsendmail",
                 d.connectTimeout(), d.authTimeout(), d.commandTimeout(), lifetime, d.retryMin(), d.retryMax(),
-                d.idleTimeout(), "none", false, d.batch());
+                d.idleTimeout(), "none", false, d.batch(), d.dkim());
     }
 
     private MailQueue queue;

@@ -1,0 +1,71 @@
+package net.rsendmail.client.dkim;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/** A signing key for one domain and selector, with its public half for the DNS record. */
+public record DkimKey(String domain, String selector, Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+
+    /** RFC 6376 §3.3 and RFC 8463 §3: the a= name and the k= name. */
+    public enum Algorithm {
+        RSA("rsa-sha256", "rsa"), ED25519("ed25519-sha256", "ed25519");
+
+        final String tag;
+        final String keyType;
+
+        Algorithm(String tag, String keyType) {
+            this.tag = tag;
+            this.keyType = keyType;
+        }
+    }
+
+    /** RFC 8301 §3.2 allows 1024; we refuse what receivers increasingly reject. */
+    public static final int MIN_RSA_BITS = 2048;
+
+    /** The b= value over {@code data} (the canonicalized header data, RFC 6376 §3.7). */
+    byte[] sign(byte[] data) throws GeneralSecurityException {
+        Signature s;
+        if (algorithm == Algorithm.ED25519) {
+            data = MessageDigest.getInstance("SHA-256").digest(data); // RFC 8463 §3: Ed25519 signs the hash
+            s = Signature.getInstance("Ed25519");
+        } else {
+            s = Signature.getInstance("SHA256withRSA");
+        }
+        s.initSign(privateKey);
+        s.update(data);
+        return s.sign();
+    }
+
+    /** p=: RSA the DER SubjectPublicKeyInfo (RFC 6376 §3.6.1), Ed25519 the raw 32 bytes (RFC 8463 §4). */
+    public String publicKeyBase64() {
+        byte[] der = publicKey.getEncoded();
+        if (algorithm == Algorithm.ED25519) {
+            der = Arrays.copyOfRange(der, der.length - 32, der.length);
+        }
+        return Base64.getEncoder().encodeToString(der);
+    }
+
+    /** Key size in bits, for messages. */
+    public int bits() {
+        return publicKey instanceof RSAPublicKey r ? r.getModulus().bitLength() : 256;
+    }
+
+    /** The TXT record to publish, as a zone file line; strings of at most 255 octets (RFC 1035 §3.3). */
+    public String dnsRecord() {
+        String txt = "v=DKIM1; k=" + algorithm.keyType + "; p=" + publicKeyBase64();
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < txt.length(); i += 255) {
+            parts.add("\"" + txt.substring(i, Math.min(txt.length(), i + 255)) + "\"");
+        }
+        return selector + "._domainkey." + domain + ". IN TXT " + (parts.size() == 1 ? parts.get(0)
+                : "( " + String.join(" ", parts) + " )");
+    }
+}
