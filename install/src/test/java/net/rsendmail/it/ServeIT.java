@@ -222,4 +222,80 @@ class ServeIT {
         assertEquals(0, s.code(), s.err());
         assertEquals(1, mta.completed().size());
     }
+
+    /** Starts {@code ssh -N} with a local forwarding, uses it once, and returns what ssh said when serve ended it. */
+    private Result forwardingAttempt(List<String> cmd, int localPort, SocketUse use) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("SSH_AUTH_SOCK");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        try {
+            // the first connection that ssh accepts makes it open the channel
+            Wait.until(() -> {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", localPort)) {
+                    use.accept(s);
+                    return true;
+                } catch (IOException e) {
+                    return !p.isAlive();
+                }
+            }, Duration.ofSeconds(30), () -> "ssh did not listen on " + localPort + ": " + Files2.read(dir.resolve("err")));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ssh still running after its forwarding was refused");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    @FunctionalInterface
+    private interface SocketUse {
+        void accept(java.net.Socket s) throws IOException;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void localForwardingIsRefused() throws Exception {
+        int local = freePort();
+        Result r = forwardingAttempt(ssh("laptop", "-N", "-o", "ExitOnForwardFailure=yes", "-L",
+                "127.0.0.1:" + local + ":127.0.0.1:9", "relay@127.0.0.1"), local, s -> s.getInputStream().read());
+        refused(r, "channel 'direct-tcpip' refused", "channel 'direct-tcpip' refused");
+    }
+
+    @Test
+    void dynamicForwardingIsRefused() throws Exception {
+        int local = freePort();
+        Result r = forwardingAttempt(ssh("laptop", "-N", "-o", "ExitOnForwardFailure=yes", "-D",
+                "127.0.0.1:" + local, "relay@127.0.0.1"), local, s -> {
+                    // SOCKS5: no authentication, then CONNECT 127.0.0.1:9
+                    s.getOutputStream().write(new byte[] {5, 1, 0});
+                    s.getInputStream().readNBytes(2);
+                    s.getOutputStream().write(new byte[] {5, 1, 0, 1, 127, 0, 0, 1, 0, 9});
+                    s.getInputStream().read();
+                });
+        refused(r, "channel 'direct-tcpip' refused", "channel 'direct-tcpip' refused");
+    }
+
+    @Test
+    void swaksSpeaksLmtpThroughServe() throws Exception {
+        // swaks ends the data with its own line end before the dot
+        Path data = dir.resolve("swaks.eml");
+        Files.writeString(data, MESSAGE.substring(0, MESSAGE.length() - 1));
+        List<String> ssh = ssh("laptop", "-T", "relay@127.0.0.1");
+        ssh.add("rsendmail --lmtp");
+        String pipe = String.join(" ", ssh.stream().map(Files2::shQuote).toList());
+        Result r = run(List.of("swaks", "--protocol", "LMTP", "--pipe", pipe, "--helo", "laptop.example.org",
+                "--from", "alice@example.org", "--to", "bob@example.org,carol@example.org", "--data", data.toString()), "");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(1, mta.completed().size(), r.out());
+        RecordingSendmail.Call call = mta.completed().get(0);
+        assertEquals(List.of("-oi", "-f", "alice@example.org", "--", "bob@example.org", "carol@example.org"), call.argv());
+        assertEquals(MESSAGE, call.text());
+        assertTrue(logText().contains("policy=demo mode=lmtp"), logText());
+    }
 }

@@ -2,7 +2,6 @@ package net.rsendmail.relay.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,22 +79,20 @@ public final class ServeConfigReader {
         } else if (host.indexOf(':') >= 0) {
             throw e.error("listen: an IPv6 address goes in brackets: [" + host + "]:PORT");
         }
-        if (!host.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-            throw e.error("listen: a numeric address, not '" + host + "'");
-        }
-        int port;
+        InetAddress address;
         try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException ex) {
+            address = NumericAddress.parse(host);
+        } catch (IllegalArgumentException ex) {
+            throw e.error("listen: " + ex.getMessage());
+        }
+        String digits = v.substring(colon + 1);
+        if (!digits.matches("[0-9]{1,5}")) {
             throw e.error("listen: bad port in '" + v + "'");
         }
-        if (port < 0 || port > 65535) {
+        int port = Integer.parseInt(digits);
+        if (port > 65535) {
             throw e.error("listen: port out of range in '" + v + "'");
         }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException ex) {
-            throw e.error("listen: bad address '" + host + "'");
-        }
+        return new InetSocketAddress(address, port);
     }
 }

@@ -2,10 +2,10 @@ package net.rsendmail.relay.serve;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import net.rsendmail.relay.config.NumericAddress;
 
 /**
  * The {@code from="pattern-list"} of an authorized_keys line, matched against the client's address
@@ -42,16 +42,18 @@ final class FromPatterns {
             int slash = body.indexOf('/');
             if (slash >= 0) {
                 byte[] addr = numeric(body.substring(0, slash));
-                int bits;
-                try {
-                    bits = Integer.parseInt(body.substring(slash + 1));
-                } catch (NumberFormatException e) {
+                String length = body.substring(slash + 1);
+                if (!length.matches("[0-9]{1,3}")) {
                     throw new IllegalArgumentException("from=: bad prefix length in " + p);
                 }
-                if (bits < 0 || bits > addr.length * 8) {
+                int bits = Integer.parseInt(length);
+                if (bits > addr.length * 8) {
                     throw new IllegalArgumentException("from=: prefix length out of range in " + p);
                 }
                 out.add(new Pattern(neg, null, prefix(addr, bits), bits, addr.length));
+            } else if (body.indexOf('*') < 0 && body.indexOf('?') < 0) {
+                byte[] addr = numeric(body);
+                out.add(new Pattern(neg, null, prefix(addr, addr.length * 8), addr.length * 8, addr.length));
             } else {
                 if (!body.matches("[0-9a-f:.*?]+")) {
                     throw new IllegalArgumentException("from=: '" + p + "' is a host name pattern; serve matches"
@@ -65,10 +67,10 @@ final class FromPatterns {
 
     boolean matches(InetAddress client) {
         byte[] addr = client.getAddress();
-        String literal = client.getHostAddress().toLowerCase(Locale.ROOT);
+        String literal = NumericAddress.text(client);
         boolean positive = false;
         for (Pattern p : patterns) {
-            boolean m = p.glob() != null ? glob(p.glob(), literal, 0, 0)
+            boolean m = p.glob() != null ? glob(p.glob(), literal)
                     : addr.length == p.length() && prefix(addr, p.bits()).equals(p.network());
             if (m && p.negated()) {
                 return false;
@@ -79,13 +81,10 @@ final class FromPatterns {
     }
 
     private static byte[] numeric(String s) {
-        if (!s.matches("[0-9a-f:.]+")) {
-            throw new IllegalArgumentException("from=: '" + s + "' is not a numeric address");
-        }
         try {
-            return InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("from=: bad address '" + s + "'");
+            return NumericAddress.parse(s).getAddress();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("from=: " + e.getMessage() + "; serve matches addresses only (no reverse DNS)");
         }
     }
 
@@ -95,23 +94,29 @@ final class FromPatterns {
         return v.shiftRight(drop);
     }
 
-    private static boolean glob(String p, String s, int i, int j) {
-        while (i < p.length()) {
-            char c = p.charAt(i);
-            if (c == '*') {
-                for (int k = j; k <= s.length(); k++) {
-                    if (glob(p, s, i + 1, k)) {
-                        return true;
-                    }
-                }
+    /** {@code *} and {@code ?} against {@code s}, without backtracking recursion: time at most the product of the two lengths */
+    private static boolean glob(String p, String s) {
+        int i = 0;
+        int j = 0;
+        int star = -1;
+        int mark = 0;
+        while (j < s.length()) {
+            if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == s.charAt(j))) {
+                i++;
+                j++;
+            } else if (i < p.length() && p.charAt(i) == '*') {
+                star = i++;
+                mark = j;
+            } else if (star >= 0) {
+                i = star + 1;
+                j = ++mark;
+            } else {
                 return false;
             }
-            if (j >= s.length() || (c != '?' && c != s.charAt(j))) {
-                return false;
-            }
-            i++;
-            j++;
         }
-        return j == s.length();
+        while (i < p.length() && p.charAt(i) == '*') {
+            i++;
+        }
+        return i == p.length();
     }
 }

@@ -8,9 +8,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.rsendmail.mail.Refusal;
@@ -129,16 +131,22 @@ record KeyLine(int number, PublicKey key, String fingerprint, List<String> trust
         }
     }
 
-    /** {@code YYYYMMDD[HHMM[SS]][Z]}: local time unless Z (sshd(8)). */
+    /**
+     * {@code YYYYMMDD[HHMM[SS]]}, then {@code Z} or {@code UTC} (any case) for UTC, else local time
+     * (sshd(8)); an impossible date such as 20300231 is refused, where OpenSSH would roll it over.
+     */
     private static Instant expiry(String v) {
-        boolean utc = v.endsWith("Z") || v.endsWith("z");
-        String t = utc ? v.substring(0, v.length() - 1) : v;
+        String upper = v.toUpperCase(Locale.ROOT);
+        int suffix = upper.endsWith("UTC") ? 3 : upper.endsWith("Z") ? 1 : 0;
+        boolean utc = suffix > 0;
+        String t = v.substring(0, v.length() - suffix);
         if (!t.matches("[0-9]{8}([0-9]{4}([0-9]{2})?)?")) {
             throw new IllegalArgumentException("expiry-time=\"" + Printable.of(v, 40) + "\": expected YYYYMMDD[HHMM[SS]][Z]");
         }
         String full = (t + "000000").substring(0, 14);
         try {
-            LocalDateTime local = LocalDateTime.parse(full, DateTimeFormatter.ofPattern("uuuuMMddHHmmss"));
+            LocalDateTime local = LocalDateTime.parse(full, DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+                    .withResolverStyle(ResolverStyle.STRICT));
             return local.atZone(utc ? ZoneOffset.UTC : ZoneId.systemDefault()).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("expiry-time=\"" + Printable.of(v, 40) + "\": not a date");
