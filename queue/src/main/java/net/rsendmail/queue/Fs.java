@@ -209,6 +209,15 @@ final class Fs {
             case NOT_FOUND -> "queue directory missing";
             default -> "I/O error";
         };
-        return new QueueException(kind, what + ": " + label + " (" + e + ")", e);
+        return new QueueException(kind, what + ": " + label + " (" + detail(e) + ")", e);
+    }
+
+    /** The file and the OS reason, never a Java class name (the message is shown to users). */
+    private static String detail(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String file = f.getFile() == null ? "" : f.getFile();
+            return f.getReason() == null ? file : file + ": " + f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 }

@@ -57,9 +57,9 @@ public final class Maildrop {
                 long size = Fs.copy(message, ch);
                 writeFully(ch, ByteBuffer.wrap(DropFile.sizeDigits(size)), DropFile.sizeOffset(header));
                 ch.force(true);
-            }
-            Fs.rename(temp, target);
-            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                Fs.rename(temp, target);
+                // The second fsync goes through the descriptor still open: the owner's pickup may
+                // already have taken maildrop/ID away, and reopening it by name would then fail.
                 ch.force(true);
             }
             try {

@@ -73,7 +73,7 @@ public final class Main {
         } catch (Refusal r) {
             return refuse(cl.mode(), r);
         } catch (RuntimeException | Error e) {
-            Refusal r = Refusal.temporary("internal error: " + e);
+            Refusal r = Refusal.temporary("internal error: " + e.getMessage());
             if (cl.verbose()) {
                 e.printStackTrace(err);
             }

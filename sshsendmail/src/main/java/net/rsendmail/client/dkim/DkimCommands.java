@@ -46,7 +46,7 @@ public final class DkimCommands {
             }
             kp = g.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw Refusal.temporary("cannot generate a key: " + e);
+            throw Refusal.temporary("cannot generate a key: " + e.getMessage());
         }
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(kp.getPrivate().getEncoded())

@@ -79,7 +79,7 @@ public final class DkimSigner implements Admission {
         } catch (KeyProblem e) {
             throw new NotNow("DKIM: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new NotNow("DKIM: signing failed: " + e);
+            throw new NotNow("DKIM: signing failed: " + e.getMessage());
         }
         return new Insert(hb.start(), out.toByteArray());
     }
