@@ -183,16 +183,7 @@ public final class Acceptance {
             new RateLimiter(config.stateDir(), policy.name(), policy.maxPerHour())
                     .acquire(System.currentTimeMillis() / 1000);
         }
-        try {
-            watch.busy(() -> {
-                transport.deliver(sender, recipients, spool, skip);
-                return null;
-            });
-        } catch (Refusal r) {
-            throw r;
-        } catch (Exception e) {
-            throw Refusal.temporary("hand-over failed: " + Printable.of(String.valueOf(e.getMessage()), 200));
-        }
+        watch.busy(() -> transport.deliver(sender, recipients, spool, skip));
     }
 
     /** The header section, as the relay MTA will read it; one that does not fit in memory is refused. */

@@ -3,7 +3,7 @@ package net.rsendmail.relay.io;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Callable;
+import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 
 /**
@@ -61,16 +61,22 @@ public final class IdleWatch implements AutoCloseable {
         lastActivity = System.nanoTime();
     }
 
-    /** Runs {@code work} (the MTA's run) with the watch held off; the idle time starts again after it. */
-    public <T> T busy(Callable<T> work) throws Exception {
+    /** Work the watch must never cut short: the MTA's run. */
+    @FunctionalInterface
+    public interface Guarded {
+        void run() throws Refusal;
+    }
+
+    /** Runs {@code work} with the watch held off; the idle time starts again after it. */
+    public void busy(Guarded work) throws Refusal {
         synchronized (this) {
             if (expired) {
-                throw new IOException("idle timeout: the session is closing");
+                throw Refusal.temporary("idle timeout: the session is closing, nothing handed over");
             }
             busy++;
         }
         try {
-            return work.call();
+            work.run();
         } finally {
             synchronized (this) {
                 busy--;

@@ -31,7 +31,7 @@ public final class RateLimiter {
 
     /** Records one message at {@code now} (epoch seconds) or refuses when the window is full. */
     public void acquire(long now) throws Refusal {
-        StateDir.check(stateDir);
+        StateDir.ensure(stateDir); // the state file's own errors name the OS reason
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,

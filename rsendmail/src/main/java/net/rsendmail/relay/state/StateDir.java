@@ -16,18 +16,28 @@ public final class StateDir {
     }
 
     /**
-     * Makes sure {@code dir} can be written: a missing directory is created, mode 0700, only when its
-     * parent exists (a typo in the config must not grow a tree); then a probe file is made and removed.
+     * Makes sure {@code dir} exists: a missing directory is created, mode 0700, only when its parent
+     * exists (a typo in the config must not grow a tree). Cheap when it is there: for every message.
      */
-    public static void check(Path dir) throws Refusal {
+    public static void ensure(Path dir) throws Refusal {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null && !Files.exists(parent)) {
+            throw unusable(dir, "parent directory " + parent + " does not exist");
+        }
         try {
-            if (!Files.isDirectory(dir)) {
-                Path parent = dir.getParent();
-                if (parent != null && !Files.exists(parent)) {
-                    throw unusable(dir, "parent directory " + parent + " does not exist");
-                }
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw unusable(dir, OsReason.of(e));
+        }
+    }
+
+    /** {@link #ensure}, then a probe file made and removed: once per session, before relying on it. */
+    public static void check(Path dir) throws Refusal {
+        ensure(dir);
+        try {
             Path probe = Files.createTempFile(dir, ".probe-", "");
             Files.delete(probe);
         } catch (IOException e) {
