@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.rsendmail.smtp.DotCodec;
 
 /**
  * The sending side of {@code rsendmail --lmtp}: LMTP (RFC 2033) over any pair of streams (an SSH
@@ -116,7 +117,7 @@ public final class LmtpClient {
             return out;
         }
         transcript.body(tx.size());
-        writeBody(message);
+        DotCodec.write(message, out);
         out.flush();
         List<Reply> results = new ArrayList<>();
         for (Reply r : rcpt) {
@@ -144,33 +145,6 @@ public final class LmtpClient {
         write("QUIT\r\n");
         out.flush();
         readReply();
-    }
-
-    /** CRLF line ends and dot-stuffing (RFC 5321 §4.5.2), then the terminating dot. */
-    private void writeBody(InputStream message) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        boolean lineStart = true;
-        int prev = -1;
-        int n;
-        while ((n = message.read(buf)) >= 0) {
-            for (int i = 0; i < n; i++) {
-                int c = buf[i] & 0xff;
-                if (lineStart && c == '.') {
-                    out.write('.');
-                }
-                if (c == '\n' && prev != '\r') {
-                    out.write('\r');
-                }
-                out.write(c);
-                lineStart = c == '\n';
-                prev = c;
-            }
-        }
-        if (!lineStart) {
-            out.write('\r');
-            out.write('\n');
-        }
-        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static List<Reply> fill(int n, Reply r) {

@@ -19,7 +19,7 @@ import net.rsendmail.mail.Refusal;
 import net.rsendmail.relay.TrustedArgs;
 import net.rsendmail.relay.cli.Grammar;
 import net.rsendmail.relay.cli.ShellWords;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
