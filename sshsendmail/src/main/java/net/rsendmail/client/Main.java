@@ -15,6 +15,7 @@ import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
 import net.rsendmail.client.dkim.DkimCommands;
 import net.rsendmail.client.mode.Standalone;
+import net.rsendmail.client.smtp.SmtpMode;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
@@ -102,6 +103,8 @@ public final class Main {
                 Standalone.startRunner(q, config, explicitConfig(cl));
                 return 0;
             }
+            case SMTP:
+                return SmtpMode.run(cl, config, explicitConfig(cl), stdin, out, err);
             case LIST:
                 return Modes.list(config, out);
             case FLUSH:

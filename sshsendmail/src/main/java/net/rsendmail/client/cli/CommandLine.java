@@ -20,6 +20,8 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
     public enum Mode {
         /** Standalone sendmail (-bm, the default): queue the message, exit 0, deliver. */
         SEND,
+        /** -bs: SMTP on stdin/stdout, each message queued as by SEND. */
+        SMTP,
         /** -bp: list the queue. */
         LIST,
         /** -q: deliver what is due, once. */

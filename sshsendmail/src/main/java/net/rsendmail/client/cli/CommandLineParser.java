@@ -111,8 +111,10 @@ public final class CommandLineParser {
                             mode = set(mode, Mode.LIST, w);
                         } else if (b == 'i') {
                             mode = set(mode, Mode.NEWALIASES, w);
+                        } else if (b == 's') {
+                            mode = set(mode, Mode.SMTP, w);
                         } else {
-                            throw Refusal.usage("unsupported mode " + show(w) + " (only -bm, -bp, -bi)");
+                            throw Refusal.usage("unsupported mode " + show(w) + " (only -bm, -bs, -bp, -bi)");
                         }
                         j = w.length();
                         break;

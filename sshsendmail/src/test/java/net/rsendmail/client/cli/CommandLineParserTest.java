@@ -94,13 +94,25 @@ class CommandLineParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bs", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
+    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
         "--mta=exim", "-G", "-L", "-b", "-o"})
     void refusedWithUsageAndTheWordNamed(String opt) {
         Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse(opt, "a@b.org"));
         assertEquals(SysExit.USAGE, r.exit());
         assertEquals("5.5.4", r.status());
         assertTrue(r.reason().contains(opt.length() > 2 ? opt.substring(0, 2) : opt), r.reason());
+    }
+
+    @Test
+    void smtpModeTakesNoRecipientsButTheFlagsFrameworksAdd() throws Refusal {
+        assertEquals(Mode.SMTP, CommandLineParser.parse("-bs").mode());
+        CommandLine c = CommandLineParser.parse("-oi", "-FWeb Shop", "-bs");
+        assertEquals(Mode.SMTP, c.mode());
+        assertEquals("Web Shop", c.fullName());
+        Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse("-bs", "a@b.org"));
+        assertEquals(SysExit.USAGE, r.exit());
+        assertTrue(r.reason().contains("'a@b.org'"), r.reason());
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("-bs", "-bp"));
     }
 
     @Test
