@@ -45,4 +45,12 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
     public CommandLine {
         recipients = List.copyOf(recipients);
     }
+
+    /**
+     * One message of an SMTP session (-bs), queued as by SEND with this envelope; -F, -C and -v
+     * stay. As -i: the end of DATA is already found, a "." line is the message's own.
+     */
+    public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
+        return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose);
+    }
 }

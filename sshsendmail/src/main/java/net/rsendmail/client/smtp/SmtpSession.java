@@ -66,7 +66,7 @@ public final class SmtpSession {
 
     private boolean greeted;
     private int errors;
-    private int queued;
+    private volatile int queued;
     private volatile Standalone.Queued last;
 
     // The open transaction.
@@ -100,6 +100,17 @@ public final class SmtpSession {
             return new Result(serve(), queued);
         } catch (IOException e) {
             log.warn("-bs: connection lost: {}{}", e.getMessage(), openTransaction());
+            return new Result(SysExit.TEMPFAIL.code(), queued);
+        } catch (RuntimeException e) {
+            // never silent: the client hears why the session ends, the log says it too
+            String why = "internal error, closing: " + Printable.of(String.valueOf(e.getMessage()), 200);
+            log.error("-bs: {}{}", why, openTransaction());
+            reply("421 4.3.0 " + why);
+            try {
+                flush();
+            } catch (IOException gone) {
+                // the client is gone too; the log line stays
+            }
             return new Result(SysExit.TEMPFAIL.code(), queued);
         } finally {
             watch.close();
@@ -228,11 +239,8 @@ public final class SmtpSession {
         reply("354 end data with <CR><LF>.<CR><LF>");
         flush();
         DotCodec.Decoder body = new DotCodec.Decoder(in);
-        // -i: the decoder has already found the end; a "." line in the message is the message's
-        CommandLine one = new CommandLine(CommandLine.Mode.SEND, sender, cl.fullName(), false, true, cl.config(),
-                recipients, cl.verbose());
         try {
-            Standalone.Queued q = Standalone.enqueue(one, config, body);
+            Standalone.Queued q = Standalone.enqueue(cl.forMessage(sender, recipients), config, body);
             queued++;
             last = q;
             log.info("-bs: queued {} from <{}> to {} recipient(s)", q.id(), sender, recipients.size());
