@@ -5,14 +5,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -32,6 +29,7 @@ import net.rsendmail.smtp.CommandParser;
 import net.rsendmail.smtp.CommandReader;
 import net.rsendmail.smtp.DotCodec;
 import net.rsendmail.smtp.Replies;
+import net.rsendmail.smtp.ReplyWriter;
 
 /**
  * {@code rsendmail --lmtp}: LMTP (RFC 2033) on stdin/stdout, many messages per SSH channel, each
@@ -41,21 +39,18 @@ import net.rsendmail.smtp.Replies;
  *
  * <p>Never silent: after the greeting every way the session ends has a reply line and a log line.
  * Memory stays bounded whatever the client sends: every input line, good or bad, counts against
- * {@link #MAX_COMMANDS}, and replies are flushed once {@link #MAX_PENDING} characters wait.
+ * {@link #MAX_COMMANDS}, and replies are flushed once {@link ReplyWriter#full()}.
  */
 public final class LmtpSession {
     static final int MAX_COMMANDS = 100_000;
-    static final int MAX_PENDING = 4096;
 
     private final BufferedInputStream in;
-    private final OutputStream out;
     private final Acceptance acceptance;
     private final Policy policy;
     private final Path stateDir;
     private final IdleWatch watch;
     private final String hostname;
-    private final StringBuilder pending = new StringBuilder();
-    private final ReentrantLock writing = new ReentrantLock();
+    private final ReplyWriter replies;
     private final CommandReader commandReader;
 
     private boolean greeted;
@@ -70,7 +65,7 @@ public final class LmtpSession {
     public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
         this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
         this.commandReader = new CommandReader(this.in);
-        this.out = out;
+        this.replies = new ReplyWriter(out);
         this.acceptance = acceptance;
         this.policy = acceptance.policy();
         this.stateDir = stateDir;
@@ -124,7 +119,7 @@ public final class LmtpSession {
                 flush();
                 return SysExit.OK.code();
             }
-            if (pending.length() >= MAX_PENDING) {
+            if (replies.full()) {
                 flush();
             }
         }
@@ -298,37 +293,15 @@ public final class LmtpSession {
     private void idleFarewell() {
         String status = "idle timeout after " + watch.timeoutMs() / 1000 + " s, closing";
         acceptance.log(acceptance.line().sender(sender).envid(envid).recipients(recipients), true, status);
-        try {
-            // A client that stopped reading may block the session's own write forever: never wait for it.
-            if (writing.tryLock(200, TimeUnit.MILLISECONDS)) {
-                try {
-                    out.write("421 4.4.2 idle timeout, closing\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } finally {
-                    writing.unlock();
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // the client is gone anyway
-        }
+        replies.farewell("421 4.4.2 idle timeout, closing");
     }
 
     private void reply(String line) {
-        pending.append(line).append("\r\n");
+        replies.add(line);
     }
 
-    /** PIPELINING: replies wait until the client's pipelined commands are all read. */
     private void flush() throws IOException {
-        writing.lock();
-        try {
-            if (pending.length() > 0) {
-                out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
-                pending.setLength(0);
-            }
-            out.flush();
-        } finally {
-            writing.unlock();
-        }
+        replies.flush();
     }
 
     /**
@@ -354,7 +327,7 @@ public final class LmtpSession {
                 return l.text();
             }
             reply(((CommandReader.Input.Bad) input).reply());
-            if (pending.length() >= MAX_PENDING) {
+            if (replies.full()) {
                 flush();
             }
         }

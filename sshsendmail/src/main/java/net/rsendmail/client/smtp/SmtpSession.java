@@ -4,13 +4,11 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.message.Identity;
@@ -25,6 +23,7 @@ import net.rsendmail.smtp.CommandParser;
 import net.rsendmail.smtp.CommandReader;
 import net.rsendmail.smtp.DotCodec;
 import net.rsendmail.smtp.Replies;
+import net.rsendmail.smtp.ReplyWriter;
 import org.slf4j.Logger;
 
 /**
@@ -44,14 +43,12 @@ public final class SmtpSession {
     static final int MAX_ERRORS = 20;
     /** RFC 5321 §4.5.3.1.8 asks for at least 100; the bound keeps memory small. */
     static final int MAX_RECIPIENTS = 1000;
-    static final int MAX_PENDING = 4096;
 
     /** How the session ended: the exit code and how many messages it queued. */
     public record Result(int exit, int queued) {
     }
 
     private final BufferedInputStream in;
-    private final OutputStream out;
     private final CommandReader commands;
     private final CommandLine cl;
     private final ClientConfig config;
@@ -60,8 +57,7 @@ public final class SmtpSession {
     private final Logger log;
     private final MessagePreparer addresses;
     private final String hostname;
-    private final StringBuilder pending = new StringBuilder();
-    private final ReentrantLock writing = new ReentrantLock();
+    private final ReplyWriter replies;
     private final AtomicBoolean runnerStarted = new AtomicBoolean();
 
     private boolean greeted;
@@ -80,7 +76,7 @@ public final class SmtpSession {
     public SmtpSession(InputStream in, OutputStream out, CommandLine cl, ClientConfig config, Path explicitConfig,
                        IdleWatch watch, Logger log) {
         this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
-        this.out = out;
+        this.replies = new ReplyWriter(out);
         this.commands = new CommandReader(this.in);
         this.cl = cl;
         this.config = config;
@@ -140,7 +136,7 @@ public final class SmtpSession {
                 flush();
                 return errors > MAX_ERRORS ? SysExit.TEMPFAIL.code() : SysExit.OK.code();
             }
-            if (pending.length() >= MAX_PENDING) {
+            if (replies.full()) {
                 flush();
             }
         }
@@ -289,19 +285,7 @@ public final class SmtpSession {
     private void idleFarewell() {
         log.warn("-bs: idle for {} s, closing; {} message(s) queued before{}", watch.timeoutMs() / 1000, queued,
                 openTransaction());
-        try {
-            // a client that stopped reading may block our own write forever: never wait for it
-            if (writing.tryLock(200, TimeUnit.MILLISECONDS)) {
-                try {
-                    out.write(("421 4.4.2 " + hostname + " idle timeout, closing\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } finally {
-                    writing.unlock();
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // the client is gone anyway
-        }
+        replies.farewell("421 4.4.2 " + hostname + " idle timeout, closing");
         startRunner();
     }
 
@@ -314,19 +298,10 @@ public final class SmtpSession {
     }
 
     private void reply(String line) {
-        pending.append(line).append("\r\n");
+        replies.add(line);
     }
 
     private void flush() throws IOException {
-        writing.lock();
-        try {
-            if (pending.length() > 0) {
-                out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
-                pending.setLength(0);
-            }
-            out.flush();
-        } finally {
-            writing.unlock();
-        }
+        replies.flush();
     }
 }
