@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -121,17 +122,19 @@ public final class QueueAdmin {
         List<Refusal> problems = new ArrayList<>();
         for (QueueId id : todo) {
             Optional<Claim> oc = queue.claimForAdmin(id);
+            Refusal r;
             if (oc.isEmpty()) {
-                problems.add(notTaken(id));
-                continue;
-            }
-            try (Claim c = oc.get()) {
-                Refusal r = apply(op, c);
-                if (r == null) {
-                    done++;
-                } else {
-                    problems.add(r);
+                r = notTaken(id);
+            } else {
+                try (Claim c = oc.get()) {
+                    r = apply(op, c);
                 }
+            }
+            if (r == null) {
+                done++;
+            } else {
+                LOG.warn("--{}: {}", op.name().toLowerCase(Locale.ROOT), r.line());
+                problems.add(r);
             }
         }
         return new Report(done, problems);
