@@ -183,7 +183,7 @@ final class Modes {
      */
     static int admin(CommandLine cl, QueueAdmin.Operation op, ClientConfig config, Path explicitConfig,
                      PrintStream out, PrintStream err) throws Refusal {
-        String flag = "--" + op.name().toLowerCase(Locale.ROOT);
+        String flag = op.flag();
         QueueAdmin.Selection which = QueueAdmin.parse(cl.recipients());
         MailQueue q = openQueue(config);
         if (!q.isOwner() && MailQueue.effectiveUid() == 0) {

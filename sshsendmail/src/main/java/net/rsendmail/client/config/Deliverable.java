@@ -36,6 +36,10 @@ public final class Deliverable {
         }
     }
 
+    /** The bits a private key may have: 0700 at most (ssh(1) refuses any of 077). */
+    private static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
     private Deliverable() {
     }
 
@@ -51,7 +55,7 @@ public final class Deliverable {
             return Optional.of(new Problem(sources.of("identity"), key.get()));
         }
         Optional<String> hosts = exists("known_hosts", c.knownHosts());
-        return hosts.map(t -> new Problem(sources.of("known_hosts"), t));
+        return hosts.isEmpty() ? Optional.empty() : Optional.of(new Problem(sources.of("known_hosts"), hosts.get()));
     }
 
     /**
@@ -78,12 +82,17 @@ public final class Deliverable {
             return Optional.of("identity " + identity + " is not a regular file");
         }
         Set<PosixFilePermission> p = a.permissions();
-        String who = p.contains(PosixFilePermission.OTHERS_READ) ? "readable by others"
-                : p.contains(PosixFilePermission.GROUP_READ) ? "readable by its group"
-                : p.stream().anyMatch(x -> x.name().startsWith("GROUP_") || x.name().startsWith("OTHERS_"))
-                ? "open to group or others (" + PosixFilePermissions.toString(p) + ")" : null;
-        return who == null ? Optional.empty()
-                : Optional.of("identity " + identity + " is " + who + " (chmod 600 it)");
+        String who;
+        if (p.contains(PosixFilePermission.OTHERS_READ)) {
+            who = "readable by others";
+        } else if (p.contains(PosixFilePermission.GROUP_READ)) {
+            who = "readable by its group";
+        } else if (!OWNER_ONLY.containsAll(p)) {
+            who = "open to group or others (" + PosixFilePermissions.toString(p) + ")";
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of("identity " + identity + " is " + who + " (chmod 600 it)");
     }
 
     /** Absent is a problem; permission denied is not (see {@link #identity}). */

@@ -53,6 +53,11 @@ public final class QueueAdmin {
         public String done() {
             return done;
         }
+
+        /** The command-line flag: {@code --requeue}, {@code --delete}, {@code --bounce}. */
+        public String flag() {
+            return "--" + name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** How many messages were handled, and one refusal per id that was not. */
@@ -133,7 +138,7 @@ public final class QueueAdmin {
             if (r == null) {
                 done++;
             } else {
-                LOG.warn("--{}: {}", op.name().toLowerCase(Locale.ROOT), r.line());
+                LOG.warn("{}: {}", op.flag(), r.line());
                 problems.add(r);
             }
         }
