@@ -93,8 +93,7 @@ final class FileClaim implements Claim {
         RecipientResult last = lastTemporary != null ? lastTemporary : lastPermanent;
         String lastStatus = last == null ? message.lastStatus() : last.enhancedStatus();
         String lastError = last == null ? message.lastError() : last.text();
-        QueuedMessage m = new QueuedMessage(id, message.sender(), left, message.attempts() + 1, nextAttempt,
-                lastStatus, lastError, message.submitterUid(), message.created(), message.size());
+        QueuedMessage m = message.withState(left, message.attempts() + 1, nextAttempt, lastStatus, lastError);
         boolean anyPending = left.stream().anyMatch(r -> r.state() == RecipientState.State.PENDING);
         if (!anyPending && left.isEmpty()) {
             message = m;
@@ -111,11 +110,16 @@ final class FileClaim implements Claim {
     public void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException {
         open();
         Objects.requireNonNull(nextAttempt, "nextAttempt");
-        QueuedMessage m = new QueuedMessage(id, message.sender(), message.recipients(), message.attempts() + 1,
-                nextAttempt, Checks.status(enhancedStatus), Checks.text(error), message.submitterUid(),
-                message.created(), message.size());
+        QueuedMessage m = message.withState(message.recipients(), message.attempts() + 1, nextAttempt,
+                Checks.status(enhancedStatus), Checks.text(error));
         update(m);
         release();
+    }
+
+    @Override
+    public void delayWarned(Instant at) throws QueueException {
+        open();
+        update(message.warnedAt(at));
     }
 
     @Override
@@ -144,9 +148,8 @@ final class FileClaim implements Claim {
     @Override
     public void moveToFailed(String reason) throws QueueException {
         open();
-        finishFailed(new QueuedMessage(id, message.sender(), message.recipients(), message.attempts(),
-                message.nextAttempt(), message.lastStatus(), Checks.text(reason), message.submitterUid(),
-                message.created(), message.size()));
+        finishFailed(message.withState(message.recipients(), message.attempts(), message.nextAttempt(),
+                message.lastStatus(), Checks.text(reason)));
     }
 
     /** Records {@code m} and moves the entry to failed/ID; the body stays readable there. */
