@@ -105,9 +105,11 @@ public final class Main {
             case LIST:
                 return Modes.list(config, out);
             case FLUSH:
-                return Modes.flush(config, explicitConfig(cl), cl.verbose(), err);
+                return Modes.flush(config, explicitConfig(cl), cl.selector(), cl.verbose(), err);
             case DAEMON:
                 return Modes.daemon(config, cl.verbose(), err);
+            case RUNNER:
+                return Modes.runner(config, cl.verbose(), err);
             case POSTFIX:
                 return Modes.postfix(cl, config, stdin, out);
             case DKIM_KEYGEN:

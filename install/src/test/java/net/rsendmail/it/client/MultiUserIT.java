@@ -74,7 +74,14 @@ class MultiUserIT {
     @AfterEach
     void stop() {
         if (w != null) {
-            w.close();
+            try {
+                // the owner's runners started for root's mail: they leave once the queue is empty
+                Proc.awaitGone(h -> Proc.commandLine(h).contains(conf.toString())
+                        || Proc.environ(h).contains("SSHSENDMAIL_CONF=" + conf + "\0"), Duration.ofSeconds(30),
+                        "sshsendmail of " + conf);
+            } finally {
+                w.close();
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public final class CommandLineParser {
         boolean ignoreDots = false;
         boolean verbose = false;
         Path config = null;
+        QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
         int i = 0;
         for (String w : argv) {
@@ -52,6 +53,9 @@ public final class CommandLineParser {
                         break;
                     case "--daemon":
                         mode = set(mode, Mode.DAEMON, w);
+                        break;
+                    case "--runner":
+                        mode = set(mode, Mode.RUNNER, w);
                         break;
                     case "--nullmailer":
                         mode = set(mode, Mode.NULLMAILER, w);
@@ -118,9 +122,16 @@ public final class CommandLineParser {
                         break;
                     }
                     case 'q':
-                        // -q, or sendmail's -q<interval> (30m, 1h): flush once either way
-                        if (!glued.isEmpty() && !glued.matches("[0-9]+[smhdw]?")) {
-                            throw Refusal.usage("unsupported queue option " + show(w) + " (only -q)");
+                        // -q, or sendmail's -q<interval> (30m, 1h): flush once either way;
+                        // -qI/-qR/-qS<substr>: only the matching messages (sendmail(8))
+                        if (!glued.isEmpty() && "IRS".indexOf(glued.charAt(0)) >= 0) {
+                            if (selector != QueueSelector.ALL) {
+                                throw Refusal.usage("only one queue selector (-qI, -qR or -qS): " + show(w));
+                            }
+                            selector = QueueSelector.parse(w, glued);
+                        } else if (!glued.isEmpty() && !glued.matches("[0-9]+[smhdw]?")) {
+                            throw Refusal.usage("unsupported queue option " + show(w)
+                                    + " (-q, -qIQUEUEID, -qRRECIPIENT, -qSSENDER)");
                         }
                         mode = set(mode, Mode.FLUSH, w);
                         j = w.length();
@@ -177,7 +188,7 @@ public final class CommandLineParser {
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector);
     }
 
     /** {@code <>}, {@code ""} and {@code <x@y>} are what callers write; the angle brackets go. */

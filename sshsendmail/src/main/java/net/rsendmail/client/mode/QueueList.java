@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;
@@ -28,7 +29,7 @@ public final class QueueList {
             bytes += e.size();
             String status = e.status() == QueueEntry.Status.CLAIMED ? "sending" : e.status().name().toLowerCase();
             byte[] head = q.messageHead(e.id(), 64 * 1024);
-            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), age(e.age(now)), e.sender(),
+            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), Durations.approximate(e.age(now)), e.sender(),
                     head == null ? "" : " " + DkimSigner.describe(head));
             for (RecipientState r : e.recipients()) {
                 out.printf("%58s  <%s>%s%n", "", r.address(), r.state() == RecipientState.State.FAILED
@@ -36,25 +37,11 @@ public final class QueueList {
             }
             if (e.attempts() > 0 || !e.lastError().isEmpty()) {
                 String next = e.status() == QueueEntry.Status.QUEUED
-                        ? ", next try in " + age(Duration.between(now, e.nextAttempt())) : "";
+                        ? ", next try in " + Durations.approximate(Duration.between(now, e.nextAttempt())) : "";
                 out.printf("%58s  attempts %d%s: %s %s%n", "", e.attempts(), next, e.lastStatus(), e.lastError());
             }
         }
         out.printf("-- %d message(s), %d bytes%s%n", entries.size(), bytes,
                 drop > 0 ? "; " + drop + " waiting in the maildrop" : "");
-    }
-
-    static String age(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s < 120) {
-            return s + "s";
-        }
-        if (s < 7200) {
-            return s / 60 + "m";
-        }
-        if (s < 172800) {
-            return s / 3600 + "h";
-        }
-        return s / 86400 + "d";
     }
 }
