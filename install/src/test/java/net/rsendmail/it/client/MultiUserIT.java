@@ -245,6 +245,9 @@ class MultiUserIT {
         String dropped = roots.keySet().iterator().next();
         assertTrue(dropped.startsWith("maildrop/") && roots.get(dropped).startsWith("0 640 "), roots::toString);
 
+        Proc.Result none = send(null, null, "-qRnobody@");
+        assertEquals(0, none.exit(), "root's -qR runs the owner's, with the selector: " + none);
+        assertEquals(Map.of(), delivered());
         Proc.Result q = send(null, null, "-q");
         assertEquals(0, q.exit(), "root's -q runs the owner's runner: " + q);
         assertEquals(Map.of("root-1", 1), delivered());
