@@ -25,11 +25,17 @@ public final class LmtpClient {
     private final InputStream in;
     private final OutputStream out;
     private final Set<String> capabilities = new HashSet<>();
+    private final Transcript transcript;
     private Reply last;
 
     public LmtpClient(InputStream in, OutputStream out) {
+        this(in, out, Transcript.NONE);
+    }
+
+    public LmtpClient(InputStream in, OutputStream out, Transcript transcript) {
         this.in = new BufferedInputStream(in, 16 * 1024);
         this.out = new BufferedOutputStream(out, 64 * 1024);
+        this.transcript = transcript;
     }
 
     /** Reads the 220 greeting and says LHLO; returns the capabilities (upper case keywords). */
@@ -109,6 +115,7 @@ public final class LmtpClient {
             }
             return out;
         }
+        transcript.body(tx.size());
         writeBody(message);
         out.flush();
         List<Reply> results = new ArrayList<>();
@@ -174,7 +181,11 @@ public final class LmtpClient {
         return l;
     }
 
+    /** Writes one or more CRLF-ended command lines. */
     private void write(String s) throws IOException {
+        for (int from = 0, to; (to = s.indexOf("\r\n", from)) >= 0; from = to + 2) {
+            transcript.sent(s.substring(from, to));
+        }
         out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -219,7 +230,9 @@ public final class LmtpClient {
                     + (last == null ? "" : " (last reply: " + last + ")"));
         }
         String s = b.toString(StandardCharsets.UTF_8);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        s = s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        transcript.received(s);
+        return s;
     }
 
     private static boolean isAscii(String s) {

@@ -20,6 +20,8 @@ import java.util.Objects;
 final class FileClaim implements Claim {
     private final MailQueue q;
     private final QueueId id;
+    /** Where an unchanged entry goes back to: queue/ID, or failed/ID for one the administrator took from there. */
+    private final Path home;
     private Path dir;
     private QueuedMessage message;
     private boolean ended;
@@ -28,8 +30,13 @@ final class FileClaim implements Claim {
     private boolean inFailed;
 
     FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message) {
+        this(q, id, dir, message, q.queue.resolve(id.value()));
+    }
+
+    FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message, Path home) {
         this.q = q;
         this.id = id;
+        this.home = home;
         this.dir = dir;
         this.message = message;
     }
@@ -119,6 +126,17 @@ final class FileClaim implements Claim {
     }
 
     @Override
+    public void requeue(Instant nextAttempt) throws QueueException {
+        open();
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        List<RecipientState> again = message.recipients().stream()
+                .map(r -> new RecipientState(r.address(), RecipientState.State.PENDING, r.status(), r.text())).toList();
+        update(new QueuedMessage(id, message.sender(), again, message.attempts(), nextAttempt, message.lastStatus(),
+                message.lastError(), message.submitterUid(), message.created(), message.size()));
+        release();
+    }
+
+    @Override
     public void remove() throws QueueException {
         if (!inFailed) {
             open();
@@ -173,7 +191,7 @@ final class FileClaim implements Claim {
         ended = true;
         readable = false;
         try {
-            Fs.rename(dir, q.queue.resolve(id.value()));
+            Fs.rename(dir, home);
         } catch (NoSuchFileException e) {
             QueueLog.warn("claim on {} was taken back before it was released", id);
         } catch (IOException e) {

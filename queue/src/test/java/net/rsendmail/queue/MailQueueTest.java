@@ -268,6 +268,48 @@ class MailQueueTest {
     }
 
     @Test
+    void theAdministratorTakesEntriesFromQueueAndFailedButNeverFromARunner() throws Exception {
+        QueueId waiting = add("a@x");
+        QueueId failedOne = add("b@x", "c@x");
+        QueueId held = add("d@x");
+        Instant later = Instant.now().plusSeconds(3600);
+        try (Claim k = q.claim(waiting).orElseThrow()) {
+            k.defer("4.4.1", "refused", later);
+        }
+        try (Claim k = q.claim(failedOne).orElseThrow()) {
+            k.delivered(Map.of("b@x", RecipientResult.permanent("5.7.1", "policy"),
+                    "c@x", RecipientResult.delivered()), later);
+        }
+        Claim runner = q.claim(held).orElseThrow();
+
+        // a claim closed unchanged goes back where it came from
+        q.claimForAdmin(failedOne).orElseThrow().close();
+        q.claimForAdmin(waiting).orElseThrow().close();
+        assertEquals(List.of(QueueEntry.Status.QUEUED, QueueEntry.Status.FAILED, QueueEntry.Status.CLAIMED),
+                q.list().stream().map(QueueEntry::status).toList());
+
+        // a message a runner holds is not taken; who holds it is told
+        assertEquals(Optional.empty(), q.claimForAdmin(held));
+        assertEquals(ProcessHandle.current().pid(), q.claimedBy(held).orElseThrow());
+        assertTrue(q.claimedBy(waiting).isEmpty());
+        assertEquals(Optional.empty(), q.claimForAdmin(QueueId.generate()), "not in the queue");
+        runner.close();
+
+        // requeue: due at once, failed recipients pending again with their last status, attempts kept
+        Instant now = Instant.now();
+        q.claimForAdmin(failedOne).orElseThrow().requeue(now);
+        q.claimForAdmin(waiting).orElseThrow().requeue(now);
+        assertEquals(List.of(waiting, failedOne, held), q.due(now));
+        try (Claim k = q.claim(failedOne).orElseThrow()) {
+            assertEquals(List.of("b@x"), k.message().pendingRecipients());
+            assertEquals("5.7.1", k.message().recipients().get(0).status());
+            assertEquals(1, k.message().attempts());
+        }
+        q.claimForAdmin(held).orElseThrow().remove();
+        assertEquals(List.of(waiting, failedOne), q.list().stream().map(QueueEntry::id).toList());
+    }
+
+    @Test
     void recoveryReturnsClaimsOfDeadOrReusedPidsAndOldOnes() throws Exception {
         QueueId mine = add("mine@x");
         QueueId dead = add("dead@x");

@@ -38,6 +38,14 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         NULLMAILER,
         /** --version. */
         VERSION,
+        /** --help: {@link Usage#TEXT} on stdout. */
+        HELP,
+        /** --requeue ID…|ALL: back to the queue, due now (the words follow as recipients()). */
+        REQUEUE,
+        /** --delete ID…|ALL. */
+        DELETE,
+        /** --bounce ID…|ALL: returned to the sender now with a DSN. */
+        BOUNCE,
         /** --dkim-keygen DOMAIN SELECTOR [ed25519|rsa]: the words follow as recipients(). */
         DKIM_KEYGEN,
         /** --dkim-record DOMAIN SELECTOR. */

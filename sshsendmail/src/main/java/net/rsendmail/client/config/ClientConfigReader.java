@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
@@ -22,10 +24,20 @@ public final class ClientConfigReader {
      * SSHSENDMAIL_CONF) a missing file gives the built-in defaults.
      */
     public static ClientConfig load(Path file, boolean explicit) throws ConfigException {
+        return read(file, explicit).config();
+    }
+
+    /** As {@link #load}, with the line of every key. */
+    public static LoadedConfig read(Path file, boolean explicit) throws ConfigException {
         if (!explicit && !Files.exists(file)) {
-            return ClientConfig.defaults();
+            return new LoadedConfig(ClientConfig.defaults(), file, false, Map.of());
         }
-        return parse(file, ConfigFile.read(file));
+        List<ConfigFile.Entry> entries = ConfigFile.read(file);
+        Map<String, Integer> lines = new HashMap<>();
+        for (ConfigFile.Entry e : entries) {
+            lines.putIfAbsent(e.key(), e.line());
+        }
+        return new LoadedConfig(parse(file, entries), file, true, lines);
     }
 
     public static ClientConfig parse(Path file, List<ConfigFile.Entry> entries) throws ConfigException {
