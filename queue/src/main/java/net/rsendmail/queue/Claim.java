@@ -50,6 +50,12 @@ public interface Claim extends AutoCloseable {
     void requeue(Instant nextAttempt) throws QueueException;
 
     /**
+     * Records on disk, before returning, that the sender was warned of the delay at {@code at}
+     * ({@link QueuedMessage#delayWarned()}), so that no later run warns again. The claim stays held.
+     */
+    void delayWarned(Instant at) throws QueueException;
+
+    /**
      * Deletes the entry for good (e.g. after its bounce was queued). Also allowed after
      * {@link #delivered} or {@link #moveToFailed} put the entry into failed/.
      */

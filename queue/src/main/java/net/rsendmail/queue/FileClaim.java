@@ -100,8 +100,7 @@ final class FileClaim implements Claim {
         RecipientResult last = lastTemporary != null ? lastTemporary : lastPermanent;
         String lastStatus = last == null ? message.lastStatus() : last.enhancedStatus();
         String lastError = last == null ? message.lastError() : last.text();
-        QueuedMessage m = new QueuedMessage(id, message.sender(), left, message.attempts() + 1, nextAttempt,
-                lastStatus, lastError, message.submitterUid(), message.created(), message.size());
+        QueuedMessage m = message.withState(left, message.attempts() + 1, nextAttempt, lastStatus, lastError);
         boolean anyPending = left.stream().anyMatch(r -> r.state() == RecipientState.State.PENDING);
         if (!anyPending && left.isEmpty()) {
             message = m;
@@ -118,9 +117,8 @@ final class FileClaim implements Claim {
     public void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException {
         open();
         Objects.requireNonNull(nextAttempt, "nextAttempt");
-        QueuedMessage m = new QueuedMessage(id, message.sender(), message.recipients(), message.attempts() + 1,
-                nextAttempt, Checks.status(enhancedStatus), Checks.text(error), message.submitterUid(),
-                message.created(), message.size());
+        QueuedMessage m = message.withState(message.recipients(), message.attempts() + 1, nextAttempt,
+                Checks.status(enhancedStatus), Checks.text(error));
         update(m);
         release();
     }
@@ -131,9 +129,14 @@ final class FileClaim implements Claim {
         Objects.requireNonNull(nextAttempt, "nextAttempt");
         List<RecipientState> again = message.recipients().stream()
                 .map(r -> new RecipientState(r.address(), RecipientState.State.PENDING, r.status(), r.text())).toList();
-        update(new QueuedMessage(id, message.sender(), again, message.attempts(), nextAttempt, message.lastStatus(),
-                message.lastError(), message.submitterUid(), message.created(), message.size()));
+        update(message.withState(again, message.attempts(), nextAttempt, message.lastStatus(), message.lastError()));
         release();
+    }
+
+    @Override
+    public void delayWarned(Instant at) throws QueueException {
+        open();
+        update(message.warnedAt(at));
     }
 
     @Override
@@ -162,9 +165,8 @@ final class FileClaim implements Claim {
     @Override
     public void moveToFailed(String reason) throws QueueException {
         open();
-        finishFailed(new QueuedMessage(id, message.sender(), message.recipients(), message.attempts(),
-                message.nextAttempt(), message.lastStatus(), Checks.text(reason), message.submitterUid(),
-                message.created(), message.size()));
+        finishFailed(message.withState(message.recipients(), message.attempts(), message.nextAttempt(),
+                message.lastStatus(), Checks.text(reason)));
     }
 
     /** Records {@code m} and moves the entry to failed/ID; the body stays readable there. */

@@ -231,6 +231,15 @@ public final class MailQueue {
      * @throws IllegalArgumentException if the envelope has no recipient
      */
     public QueueId enqueue(Envelope envelope, InputStream message) throws QueueException {
+        return enqueue(envelope, message, null);
+    }
+
+    /**
+     * As {@link #enqueue(Envelope, InputStream)}, for a delivery status notification about
+     * {@code reportOf} (recorded in its envelope: {@link QueuedMessage#reportOf()}).
+     */
+    public QueueId enqueue(Envelope envelope, InputStream message, QueuedMessage.ReportOf reportOf)
+            throws QueueException {
         List<String> rcpts = List.copyOf(new LinkedHashSet<>(envelope.recipients()));
         if (rcpts.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
@@ -246,7 +255,8 @@ public final class MailQueue {
             int uid = (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             Instant now = Instant.now();
             QueuedMessage m = new QueuedMessage(id, envelope.sender(),
-                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", uid, now, size);
+                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", uid, now, size, null,
+                    reportOf);
             Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
             commit(work, id);
             return id;

@@ -230,6 +230,43 @@ class MailQueueTest {
     }
 
     @Test
+    void theDelayWarningIsOnDiskBeforeTheAttemptIsRecordedAndStaysThrough() throws Exception {
+        QueueId id = add("a@x", "b@x");
+        Instant warned = Instant.parse("2026-01-01T04:00:00Z");
+        try (Claim c = q.claim(id).orElseThrow()) {
+            c.delayWarned(warned);
+            // on disk already, while the claim is held: a runner dying now does not warn twice
+            Path held;
+            try (var s = Files.list(q.directory().resolve("claimed"))) {
+                held = s.findFirst().orElseThrow();
+            }
+            assertEquals(warned, EnvelopeFile.parse(Files.readAllBytes(held.resolve("env"))).delayWarned());
+            c.delivered(Map.of("a@x", RecipientResult.delivered(), "b@x", RecipientResult.temporary("4.4.1", "down")),
+                    Instant.now());
+        }
+        try (Claim c = q.claim(id).orElseThrow()) {
+            assertEquals(warned, c.message().delayWarned());
+            c.delivered(Map.of("b@x", RecipientResult.permanent("5.1.1", "unknown")), Instant.now());
+        }
+        assertEquals(warned, q.list().get(0).delayWarned(), "kept in failed/ too");
+    }
+
+    @Test
+    void aReportRemembersWhatItIsAbout() throws Exception {
+        QueueId original = add("a@x");
+        QueuedMessage.ReportOf about = new QueuedMessage.ReportOf(original, "5.7.1 relay: not allowed");
+        QueueId dsn = q.enqueue(env("", "s@x"), in(body(1, 1, 10)), about);
+        try (Claim c = q.claim(dsn).orElseThrow()) {
+            assertEquals(about, c.message().reportOf());
+            c.delivered(Map.of("s@x", RecipientResult.permanent("5.1.1", "unknown")), Instant.now());
+        }
+        QueueEntry e = q.list().stream().filter(x -> x.id().equals(dsn)).findFirst().orElseThrow();
+        assertEquals(QueueEntry.Status.FAILED, e.status());
+        assertEquals(about, e.reportOf());
+        assertEquals(null, q.list().stream().filter(x -> x.id().equals(original)).findFirst().orElseThrow().reportOf());
+    }
+
+    @Test
     void deliveredToAllRemovesTheEntry() throws Exception {
         QueueId id = add("a@x", "b@x");
         Claim c = q.claim(id).orElseThrow();

@@ -52,6 +52,7 @@ public final class ClientConfigReader {
         Duration auth = d.authTimeout();
         Duration command = d.commandTimeout();
         Duration lifetime = d.maxLifetime();
+        Duration delayWarning = d.delayWarning();
         Duration retryMin = d.retryMin();
         Duration retryMax = d.retryMax();
         Duration idle = d.idleTimeout();
@@ -118,6 +119,9 @@ public final class ClientConfigReader {
                 case "max_lifetime":
                     lifetime = positive(e);
                     break;
+                case "delay_warning":
+                    delayWarning = duration(e); // 0 turns it off, as Postfix's delay_warning_time
+                    break;
                 case "retry_min":
                     retryMin = positive(e);
                     break;
@@ -154,7 +158,7 @@ public final class ClientConfigReader {
             throw new ConfigException(file, 0, "retry_max is shorter than retry_min");
         }
         return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, retryMin, retryMax, idle, log, background, batch, dkim.build());
+                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build());
     }
 
     private static Duration duration(ConfigFile.Entry e) throws ConfigException {

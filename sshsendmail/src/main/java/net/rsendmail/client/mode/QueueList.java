@@ -29,8 +29,8 @@ public final class QueueList {
             bytes += e.size();
             String status = e.status() == QueueEntry.Status.CLAIMED ? "sending" : e.status().name().toLowerCase();
             byte[] head = q.messageHead(e.id(), 64 * 1024);
-            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), Durations.approximate(e.age(now)), e.sender(),
-                    head == null ? "" : " " + DkimSigner.describe(head));
+            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), Durations.approximate(e.age(now)),
+                    e.sender(), head == null ? "" : " " + DkimSigner.describe(head));
             for (RecipientState r : e.recipients()) {
                 out.printf("%58s  <%s>%s%n", "", r.address(), r.state() == RecipientState.State.FAILED
                         ? " failed " + r.status() + " " + r.text() : "");
@@ -39,6 +39,14 @@ public final class QueueList {
                 String next = e.status() == QueueEntry.Status.QUEUED
                         ? ", next try in " + Durations.approximate(Duration.between(now, e.nextAttempt())) : "";
                 out.printf("%58s  attempts %d%s: %s %s%n", "", e.attempts(), next, e.lastStatus(), e.lastError());
+            }
+            if (e.delayWarned() != null) {
+                out.printf("%58s  sender warned of the delay %s ago%n", "",
+                        Durations.approximate(Duration.between(e.delayWarned(), now)));
+            }
+            if (e.reportOf() != null) {
+                // a DSN: what became of the message it reports on, next to its own fate above
+                out.printf("%58s  DSN for %s: %s%n", "", e.reportOf().original(), e.reportOf().reason());
             }
         }
         out.printf("-- %d message(s), %d bytes%s%n", entries.size(), bytes,
