@@ -275,6 +275,34 @@ class MultiUserIT {
     }
 
     @Test
+    void theOwnersPickupSignsMaildropMailAndKeepsItThereWhileTheKeyIsUnusable() {
+        Path keys = w.dir.resolve("dkim");
+        w.check("install", "-d", "-o", OWNER, "-g", OWNER, "-m", "0700", keys.toString());
+        Path dkimKey = keys.resolve("client.test.s1.pem");
+        config(false);
+        Files2.write(conf, Files2.read(conf) + "dkim client.test s1 " + dkimKey + "\n");
+        send(owner, null, "-q"); // the owner's first run makes the maildrop
+        mail(user1, "signed at pickup"); // user1 cannot read the key: the owner signs when it takes the drop in
+
+        send(owner, null, "-q");
+        assertEquals(Map.of(), delivered());
+        assertTrue(Files2.read(log).contains("stays in the maildrop: DKIM: ") && Files2.read(log).contains("no such file"),
+                () -> Files2.read(log));
+        Proc.Result waiting = send(owner, null, "-bp");
+        assertTrue(waiting.out().contains("1 waiting in the maildrop"), waiting::toString);
+
+        Proc.Result made = send(owner, null, "--dkim-keygen", "client.test", "s1", "ed25519");
+        assertEquals(0, made.exit(), made::toString);
+        Proc.Result q = send(owner, null, "-q");
+        assertEquals(0, q.exit(), q::toString);
+        assertEquals(Map.of("signed at pickup", 1), delivered());
+        String text = w.calls().get(0).text();
+        assertTrue(text.startsWith("DKIM-Signature: v=1; a=ed25519-sha256;") && text.contains(" d=client.test;")
+                && text.contains(" s=s1;"), text);
+        assertAllOwners();
+    }
+
+    @Test
     void rootWithoutADaemonDropsItsMailAndTheOwnersRunnerDeliversItOnce() {
         config(false);
         mail(null, "root-1"); // into a queue directory nobody has used yet
