@@ -15,7 +15,8 @@ dist=$root/install/target/dist
 command -v hyperfine >/dev/null || { echo "hyperfine missing (apt-get install hyperfine)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/dkim-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-base="relay bench@127.0.0.1:9\ndomain bench.example\nlog none\nbackground no\n"
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/id" && : >"$tmp/known_hosts"  # a complete config, or it is refused (78)
+base="relay bench@127.0.0.1:9\nidentity $tmp/id\nknown_hosts $tmp/known_hosts\ndomain bench.example\nlog none\nbackground no\n"
 printf "${base}queue $tmp/q-none\n" >"$tmp/none.conf"
 printf "${base}queue $tmp/q-ed\ndkim bench.example ed $tmp/ed.pem\n" >"$tmp/ed.conf"
 printf "${base}queue $tmp/q-rsa\ndkim bench.example rsa $tmp/rsa.pem\n" >"$tmp/rsa.conf"

@@ -19,8 +19,11 @@ dist=$root/install/target/dist
 command -v hyperfine >/dev/null || { echo "hyperfine missing (apt-get install hyperfine)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/sshsendmail-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/id" && : >"$tmp/known_hosts"  # a complete config, or it is refused (78)
 cat >"$tmp/bs.conf" <<CONF
 relay bench@127.0.0.1:9
+identity $tmp/id
+known_hosts $tmp/known_hosts
 queue $tmp/queue
 domain bench.example
 log none

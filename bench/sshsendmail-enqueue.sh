@@ -23,8 +23,11 @@ command -v hyperfine >/dev/null || { echo "hyperfine missing (apt-get install hy
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/sshsendmail-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/id" && : >"$tmp/known_hosts"  # a complete config, or it is refused (78)
 cat >"$tmp/a.conf" <<CONF
 relay bench@127.0.0.1:$port
+identity $tmp/id
+known_hosts $tmp/known_hosts
 queue $tmp/queue-a
 domain bench.example
 log none
@@ -32,6 +35,8 @@ background no
 CONF
 cat >"$tmp/b.conf" <<CONF
 relay bench@127.0.0.1:$port
+identity $tmp/id
+known_hosts $tmp/known_hosts
 queue $tmp/queue-b
 domain bench.example
 log none
