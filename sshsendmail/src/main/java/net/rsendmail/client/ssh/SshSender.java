@@ -159,7 +159,7 @@ public final class SshSender implements AutoCloseable {
                     + (config.file() != null ? " in " + config.file() : "") + ")"));
         }
         if (keys == null) {
-            keys = KeyFiles.load(config.identity());
+            keys = KeyFiles.load(config.identity(), config.certificate());
         }
         SshFailure first = null;
         for (RelayAddress relay : relays) {
