@@ -11,6 +11,7 @@ import java.util.Set;
 import net.rsendmail.relay.cli.Printable;
 import net.rsendmail.relay.config.NumericAddress;
 import net.rsendmail.relay.config.PrincipalPolicy;
+import net.rsendmail.ssh.CertificateWindow;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
@@ -56,12 +57,9 @@ final class CertificateRules {
             return "a " + String.valueOf(c.getType()).toLowerCase(java.util.Locale.ROOT)
                     + " certificate is not a user certificate";
         }
-        long t = now.getEpochSecond();
-        if (Long.compareUnsigned(t, c.getValidAfter()) < 0) {
-            return "certificate not valid before " + time(c.getValidAfter());
-        }
-        if (Long.compareUnsigned(t, c.getValidBefore()) >= 0) {
-            return "certificate expired at " + time(c.getValidBefore());
+        String window = CertificateWindow.outside(c.getValidAfter(), c.getValidBefore(), now);
+        if (window != null) {
+            return "certificate " + window;
         }
         if (c.getPrincipals() == null || c.getPrincipals().isEmpty()) {
             return "certificate has no principals";
@@ -184,10 +182,5 @@ final class CertificateRules {
         named.forEach((source, policy) -> b.append(b.length() == 0 ? "" : ", ").append(source).append(" names ")
                 .append(Printable.of(policy, 64)));
         return b.toString();
-    }
-
-    /** A certificate time: seconds since the epoch, unsigned; the largest means forever. */
-    private static String time(long seconds) {
-        return seconds < 0 || seconds > Instant.MAX.getEpochSecond() ? "forever" : Instant.ofEpochSecond(seconds).toString();
     }
 }

@@ -12,6 +12,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import net.rsendmail.mail.OsReason;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -52,6 +53,8 @@ final class HostKeys {
                 k = KeyLine.publicKey(Files.readString(f).strip());
             } catch (IllegalArgumentException e) {
                 throw new GeneralSecurityException("host_certificate " + f + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new IOException("host_certificate " + f + ": " + OsReason.of(e), e);
             }
             if (!(k instanceof OpenSshCertificate c) || c.getType() != OpenSshCertificate.Type.HOST) {
                 throw new GeneralSecurityException("host_certificate " + f + ": not an OpenSSH host certificate"
