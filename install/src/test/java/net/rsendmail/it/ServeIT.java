@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code rsendmail serve} against the real OpenSSH client: a message goes through the one
  * acceptance path to the MTA; every non-rsendmail request is refused with a line to the client
- * and a log line, nothing is handed over, and the server goes on serving.
+ * and a log line, nothing is handed over, and the server goes on serving. User and host
+ * certificates are made by {@code ssh-keygen -s}; serve's host key is certified by the fleet CA.
  */
 class ServeIT {
     private static final String MESSAGE = "From: alice@example.org\nTo: bob@example.org\nSubject: serve\n\nhello\n";
