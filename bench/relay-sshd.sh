@@ -4,6 +4,7 @@
 # of the stub sendmail the caller put at $tmp/bin/sendmail.
 #
 # Needs: $tmp (work directory), $dist (install/target/dist).
+# MAXSTARTUPS (default 100): sshd_config MaxStartups.
 # Sets:  user, port, sshd_pid; writes $tmp/known_hosts, $tmp/key_java, $tmp/key_python.
 start_relay_sshd() {
     user=$(id -un)
@@ -28,7 +29,7 @@ KbdInteractiveAuthentication no
 PermitRootLogin forced-commands-only
 UsePAM no
 StrictModes no
-MaxStartups 100
+MaxStartups ${MAXSTARTUPS:-100}
 MaxSessions 100
 LogLevel ERROR
 CONF

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.rsendmail.smtp.DotCodec;
 
 /**
  * The sending side of {@code rsendmail --lmtp}: LMTP (RFC 2033) over any pair of streams (an SSH
@@ -25,11 +26,17 @@ public final class LmtpClient {
     private final InputStream in;
     private final OutputStream out;
     private final Set<String> capabilities = new HashSet<>();
+    private final Transcript transcript;
     private Reply last;
 
     public LmtpClient(InputStream in, OutputStream out) {
+        this(in, out, Transcript.NONE);
+    }
+
+    public LmtpClient(InputStream in, OutputStream out, Transcript transcript) {
         this.in = new BufferedInputStream(in, 16 * 1024);
         this.out = new BufferedOutputStream(out, 64 * 1024);
+        this.transcript = transcript;
     }
 
     /** Reads the 220 greeting and says LHLO; returns the capabilities (upper case keywords). */
@@ -109,7 +116,8 @@ public final class LmtpClient {
             }
             return out;
         }
-        writeBody(message);
+        transcript.body(tx.size());
+        DotCodec.write(message, out);
         out.flush();
         List<Reply> results = new ArrayList<>();
         for (Reply r : rcpt) {
@@ -139,33 +147,6 @@ public final class LmtpClient {
         readReply();
     }
 
-    /** CRLF line ends and dot-stuffing (RFC 5321 §4.5.2), then the terminating dot. */
-    private void writeBody(InputStream message) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        boolean lineStart = true;
-        int prev = -1;
-        int n;
-        while ((n = message.read(buf)) >= 0) {
-            for (int i = 0; i < n; i++) {
-                int c = buf[i] & 0xff;
-                if (lineStart && c == '.') {
-                    out.write('.');
-                }
-                if (c == '\n' && prev != '\r') {
-                    out.write('\r');
-                }
-                out.write(c);
-                lineStart = c == '\n';
-                prev = c;
-            }
-        }
-        if (!lineStart) {
-            out.write('\r');
-            out.write('\n');
-        }
-        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
-
     private static List<Reply> fill(int n, Reply r) {
         List<Reply> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -174,7 +155,11 @@ public final class LmtpClient {
         return l;
     }
 
+    /** Writes one or more CRLF-ended command lines. */
     private void write(String s) throws IOException {
+        for (int from = 0, to; (to = s.indexOf("\r\n", from)) >= 0; from = to + 2) {
+            transcript.sent(s.substring(from, to));
+        }
         out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -219,7 +204,9 @@ public final class LmtpClient {
                     + (last == null ? "" : " (last reply: " + last + ")"));
         }
         String s = b.toString(StandardCharsets.UTF_8);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        s = s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        transcript.received(s);
+        return s;
     }
 
     private static boolean isAscii(String s) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A message taken by one delivery runner; nobody else can claim it until it is released. Exactly
- * one of {@link #delivered}, {@link #defer}, {@link #remove}, {@link #moveToFailed} ends the claim;
+ * one of {@link #delivered}, {@link #defer}, {@link #requeue}, {@link #remove}, {@link #moveToFailed} ends the claim;
  * {@link #close} releases it unchanged if none was called. Not thread-safe.
  */
 public interface Claim extends AutoCloseable {
@@ -42,6 +42,18 @@ public interface Claim extends AutoCloseable {
      * @param enhancedStatus RFC 3463 code such as "4.4.1", or "" (else {@link IllegalArgumentException})
      */
     void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException;
+
+    /**
+     * Back to the queue as it is, due at {@code nextAttempt}: recipients that failed are pending again
+     * (with their last status), attempts unchanged (like {@code postsuper -r}).
+     */
+    void requeue(Instant nextAttempt) throws QueueException;
+
+    /**
+     * Records on disk, before returning, that the sender was warned of the delay at {@code at}
+     * ({@link QueuedMessage#delayWarned()}), so that no later run warns again. The claim stays held.
+     */
+    void delayWarned(Instant at) throws QueueException;
 
     /**
      * Deletes the entry for good (e.g. after its bounce was queued). Also allowed after

@@ -13,6 +13,8 @@ final class EnvelopeFile {
     static final String MAGIC = "rsendmail-queue-envelope 1";
     /** Far more than 1000 recipients; a larger file is not ours. */
     static final int MAX_SIZE = 1 << 20;
+    static final String DELAY_WARNED = "delay-warned";
+    static final String REPORT_OF = "report-of";
 
     private EnvelopeFile() {
     }
@@ -29,6 +31,12 @@ final class EnvelopeFile {
         sb.append("next-attempt ").append(m.nextAttempt()).append('\n');
         sb.append("last-status ").append(m.lastStatus().isEmpty() ? "-" : m.lastStatus()).append('\n');
         line(sb, "last-error", m.lastError());
+        if (m.delayWarned() != null) {
+            sb.append(DELAY_WARNED).append(' ').append(m.delayWarned()).append('\n');
+        }
+        if (m.reportOf() != null) {
+            line(sb, REPORT_OF + " " + m.reportOf().original().value(), m.reportOf().reason());
+        }
         for (RecipientState r : m.recipients()) {
             sb.append("rcpt ").append(r.state() == RecipientState.State.PENDING ? "pending" : "failed")
                     .append(' ').append(r.status().isEmpty() ? "-" : r.status())
@@ -66,6 +74,9 @@ final class EnvelopeFile {
         var next = in.instant("next-attempt");
         String lastStatus = status(in, in.value("last-status"));
         String lastError = in.text("last-error");
+        // optional lines, absent from entries written before they existed
+        var warned = DELAY_WARNED.equals(in.peekKey()) ? in.instant(DELAY_WARNED) : null;
+        QueuedMessage.ReportOf reportOf = REPORT_OF.equals(in.peekKey()) ? reportOf(in) : null;
         List<RecipientState> rcpts = new ArrayList<>();
         while ("rcpt".equals(in.peekKey())) {
             String v = in.value("rcpt");
@@ -103,10 +114,21 @@ final class EnvelopeFile {
         }
         try {
             return new QueuedMessage(id, sender, rcpts, (int) attempts, next, lastStatus, lastError,
-                    (int) uid, created, size);
+                    (int) uid, created, size, warned, reportOf);
         } catch (IllegalArgumentException e) {
             throw in.error(e.getMessage());
         }
+    }
+
+    private static QueuedMessage.ReportOf reportOf(Lines in) throws Damaged {
+        String[] f = in.value(REPORT_OF).split(" ", 2);
+        if (!QueueId.isValid(f[0])) {
+            throw in.error("bad id in \"" + REPORT_OF + "\"");
+        }
+        if (f.length == 2 && f[1].isEmpty()) {
+            throw in.error("space after id but no text");
+        }
+        return new QueuedMessage.ReportOf(new QueueId(f[0]), f.length == 2 ? in.decode(f[1]) : "");
     }
 
     private static String status(Lines in, String v) throws Damaged {

@@ -20,6 +20,8 @@ import java.util.Objects;
 final class FileClaim implements Claim {
     private final MailQueue q;
     private final QueueId id;
+    /** Where an unchanged entry goes back to: queue/ID, or failed/ID for one the administrator took from there. */
+    private final Path home;
     private Path dir;
     private QueuedMessage message;
     private boolean ended;
@@ -28,8 +30,13 @@ final class FileClaim implements Claim {
     private boolean inFailed;
 
     FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message) {
+        this(q, id, dir, message, q.queue.resolve(id.value()));
+    }
+
+    FileClaim(MailQueue q, QueueId id, Path dir, QueuedMessage message, Path home) {
         this.q = q;
         this.id = id;
+        this.home = home;
         this.dir = dir;
         this.message = message;
     }
@@ -93,8 +100,7 @@ final class FileClaim implements Claim {
         RecipientResult last = lastTemporary != null ? lastTemporary : lastPermanent;
         String lastStatus = last == null ? message.lastStatus() : last.enhancedStatus();
         String lastError = last == null ? message.lastError() : last.text();
-        QueuedMessage m = new QueuedMessage(id, message.sender(), left, message.attempts() + 1, nextAttempt,
-                lastStatus, lastError, message.submitterUid(), message.created(), message.size());
+        QueuedMessage m = message.withState(left, message.attempts() + 1, nextAttempt, lastStatus, lastError);
         boolean anyPending = left.stream().anyMatch(r -> r.state() == RecipientState.State.PENDING);
         if (!anyPending && left.isEmpty()) {
             message = m;
@@ -111,11 +117,26 @@ final class FileClaim implements Claim {
     public void defer(String enhancedStatus, String error, Instant nextAttempt) throws QueueException {
         open();
         Objects.requireNonNull(nextAttempt, "nextAttempt");
-        QueuedMessage m = new QueuedMessage(id, message.sender(), message.recipients(), message.attempts() + 1,
-                nextAttempt, Checks.status(enhancedStatus), Checks.text(error), message.submitterUid(),
-                message.created(), message.size());
+        QueuedMessage m = message.withState(message.recipients(), message.attempts() + 1, nextAttempt,
+                Checks.status(enhancedStatus), Checks.text(error));
         update(m);
         release();
+    }
+
+    @Override
+    public void requeue(Instant nextAttempt) throws QueueException {
+        open();
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        List<RecipientState> again = message.recipients().stream()
+                .map(r -> new RecipientState(r.address(), RecipientState.State.PENDING, r.status(), r.text())).toList();
+        update(message.withState(again, message.attempts(), nextAttempt, message.lastStatus(), message.lastError()));
+        release();
+    }
+
+    @Override
+    public void delayWarned(Instant at) throws QueueException {
+        open();
+        update(message.warnedAt(at));
     }
 
     @Override
@@ -144,9 +165,8 @@ final class FileClaim implements Claim {
     @Override
     public void moveToFailed(String reason) throws QueueException {
         open();
-        finishFailed(new QueuedMessage(id, message.sender(), message.recipients(), message.attempts(),
-                message.nextAttempt(), message.lastStatus(), Checks.text(reason), message.submitterUid(),
-                message.created(), message.size()));
+        finishFailed(message.withState(message.recipients(), message.attempts(), message.nextAttempt(),
+                message.lastStatus(), Checks.text(reason)));
     }
 
     /** Records {@code m} and moves the entry to failed/ID; the body stays readable there. */
@@ -173,7 +193,7 @@ final class FileClaim implements Claim {
         ended = true;
         readable = false;
         try {
-            Fs.rename(dir, q.queue.resolve(id.value()));
+            Fs.rename(dir, home);
         } catch (NoSuchFileException e) {
             QueueLog.warn("claim on {} was taken back before it was released", id);
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -230,6 +231,15 @@ public final class MailQueue {
      * @throws IllegalArgumentException if the envelope has no recipient
      */
     public QueueId enqueue(Envelope envelope, InputStream message) throws QueueException {
+        return enqueue(envelope, message, null);
+    }
+
+    /**
+     * As {@link #enqueue(Envelope, InputStream)}, for a delivery status notification about
+     * {@code reportOf} (recorded in its envelope: {@link QueuedMessage#reportOf()}).
+     */
+    public QueueId enqueue(Envelope envelope, InputStream message, QueuedMessage.ReportOf reportOf)
+            throws QueueException {
         List<String> rcpts = List.copyOf(new LinkedHashSet<>(envelope.recipients()));
         if (rcpts.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
@@ -245,7 +255,8 @@ public final class MailQueue {
             int uid = (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             Instant now = Instant.now();
             QueuedMessage m = new QueuedMessage(id, envelope.sender(),
-                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", uid, now, size);
+                    rcpts.stream().map(RecipientState::pending).toList(), 0, now, "", "", uid, now, size, null,
+                    reportOf);
             Fs.writeNew(work.resolve(ENV), EnvelopeFile.format(m));
             commit(work, id);
             return id;
@@ -348,7 +359,53 @@ public final class MailQueue {
      */
     public Optional<Claim> claim(QueueId id) throws QueueException {
         requireOwner("cannot claim " + id);
-        Path src = queue.resolve(id.value());
+        Optional<FileClaim> oc = take(id, queue, "queue");
+        if (oc.isEmpty()) {
+            return Optional.empty();
+        }
+        FileClaim c = oc.get();
+        if (c.message().pendingRecipients().isEmpty()) {
+            // A runner died between recording the last result and moving the entry on: finish that.
+            if (c.message().failedRecipients().isEmpty()) {
+                c.remove();
+            } else {
+                c.finishFailed(c.message());
+            }
+            return Optional.empty();
+        }
+        return Optional.of(c);
+    }
+
+    /**
+     * For the queue's administrator (requeue, delete, bounce): takes {@code id} from queue/, else
+     * from failed/, with the same rename a runner uses, so that it never races a delivery. Empty if
+     * a runner holds it ({@link #claimedBy}) or it is not in the queue. Closing the claim unchanged
+     * puts the entry back where it was.
+     */
+    public Optional<Claim> claimForAdmin(QueueId id) throws QueueException {
+        requireOwner("cannot claim " + id);
+        Optional<FileClaim> c = take(id, queue, "queue");
+        return (c.isPresent() ? c : take(id, failed, "failed")).map(Claim.class::cast);
+    }
+
+    /** The pid of the runner that holds {@code id} now, if one does. */
+    public OptionalLong claimedBy(QueueId id) {
+        try {
+            for (String name : namesChecked(claimed)) {
+                ClaimName c = ClaimName.parse(name);
+                if (c != null && c.id().equals(id)) {
+                    return OptionalLong.of(c.owner().pid());
+                }
+            }
+        } catch (IOException e) {
+            // cannot tell: not held, as far as we know
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Renames {@code dir}/ID to claimed/ and checks it; empty if it is not there or was quarantined. */
+    private Optional<FileClaim> take(QueueId id, Path dir, String origin) throws QueueException {
+        Path src = dir.resolve(id.value());
         Path held = claimed.resolve(claimName(id, System.currentTimeMillis()));
         try {
             Fs.rename(src, held);
@@ -357,7 +414,7 @@ public final class MailQueue {
         } catch (AccessDeniedException e) {
             if (uidOf(src) != ownerUid) {
                 // written by another user: retrying would spin, so set it aside once
-                quarantine(src, "queue", "cannot claim it: permission denied (" + ownership(src) + ")");
+                quarantine(src, origin, "cannot claim it: permission denied (" + ownership(src) + ")");
                 return Optional.empty();
             }
             throw Fs.fail("cannot claim " + id, e, claimed);
@@ -382,17 +439,7 @@ public final class MailQueue {
             }
             throw Fs.fail("cannot read entry " + id, e, held);
         }
-        FileClaim c = new FileClaim(this, id, held, m);
-        if (m.pendingRecipients().isEmpty()) {
-            // A runner died between recording the last result and moving the entry on: finish that.
-            if (m.failedRecipients().isEmpty()) {
-                c.remove();
-            } else {
-                c.finishFailed(m);
-            }
-            return Optional.empty();
-        }
-        return Optional.of(c);
+        return Optional.of(new FileClaim(this, id, held, m, src));
     }
 
     /** Reads and checks an entry directory: envelope parses, belongs to {@code id}, body has the recorded size. */

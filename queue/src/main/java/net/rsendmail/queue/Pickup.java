@@ -204,8 +204,7 @@ final class Pickup {
         byte[] bytes = Files.readAllBytes(msg);
         Files.delete(msg);
         long size = q.admitted(msg, new Envelope(m.sender(), m.pendingRecipients()), bytes);
-        return new QueuedMessage(m.id(), m.sender(), m.recipients(), m.attempts(), m.nextAttempt(), m.lastStatus(),
-                m.lastError(), m.submitterUid(), m.created(), size);
+        return m.withSize(size);
     }
 
     /** A pickup that died after deleting the drop: its copy is complete, commit it; an empty one is dropped. */

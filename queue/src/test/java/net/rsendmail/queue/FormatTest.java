@@ -85,11 +85,7 @@ class FormatTest {
             {"id 20251122", "id 2025112"},
             {"created 2025", "created  2025"},
         };
-        for (String[] e : edits) {
-            String bad = good.replace(e[0], e[1]);
-            assertTrue(!bad.equals(good), e[0]);
-            assertThrows(Damaged.class, () -> EnvelopeFile.parse(bad.getBytes(StandardCharsets.UTF_8)), e[1]);
-        }
+        assertEachEditDamages(good, edits);
         String noRcpt = good.replaceAll("rcpt [^\n]*\n", "");
         assertThrows(Damaged.class, () -> EnvelopeFile.parse(noRcpt.getBytes(StandardCharsets.UTF_8)));
         assertThrows(Damaged.class, () -> EnvelopeFile.parse(new byte[0]));
@@ -97,6 +93,57 @@ class FormatTest {
         assertThrows(Damaged.class, () -> EnvelopeFile.parse(truncated));
         byte[] badUtf8 = good.replace("é", "\u00ff").getBytes(StandardCharsets.ISO_8859_1);
         assertThrows(Damaged.class, () -> EnvelopeFile.parse(badUtf8));
+    }
+
+    static QueuedMessage noticed() {
+        QueuedMessage m = sample();
+        return new QueuedMessage(m.id(), "", m.recipients(), m.attempts(), m.nextAttempt(), m.lastStatus(),
+                m.lastError(), m.submitterUid(), m.created(), m.size(), Instant.parse("2025-11-22T06:13:00Z"),
+                new QueuedMessage.ReportOf(QueueId.parse("20251121T000000000000Z-fedcba9876543210"),
+                        "5.7.1 relay: sender not allowed\n100%"));
+    }
+
+    @Test
+    void delayWarningAndReportOfRoundTripAfterLastError() throws Exception {
+        QueuedMessage m = noticed();
+        byte[] f = EnvelopeFile.format(m);
+        assertEquals(m, EnvelopeFile.parse(f));
+        String text = new String(f, StandardCharsets.UTF_8);
+        assertTrue(text.contains("""
+                last-error connection refused%0Aby relay
+                delay-warned 2025-11-22T06:13:00Z
+                report-of 20251121T000000000000Z-fedcba9876543210 5.7.1 relay: sender not allowed%0A100%25
+                rcpt pending - bob@example.net
+                """), text);
+        // an entry written before these lines existed reads as never warned, reporting on nothing
+        QueuedMessage old = EnvelopeFile.parse(EnvelopeFile.format(sample()));
+        assertEquals(null, old.delayWarned());
+        assertEquals(null, old.reportOf());
+    }
+
+    @Test
+    void optionalLinesAreStrictToo() {
+        String good = new String(EnvelopeFile.format(noticed()), StandardCharsets.UTF_8);
+        String warned = "delay-warned 2025-11-22T06:13:00Z";
+        String reportOf = "report-of 20251121T000000000000Z-fedcba9876543210 5.7.1 relay: sender not allowed%0A100%25";
+        String[][] edits = {
+            {"delay-warned 2025-11-22T06:13:00Z", "delay-warned"},
+            {"delay-warned 2025-11-22T06:13:00Z", "delay-warned soon"},
+            {"report-of 20251121T000000000000Z-fedcba9876543210", "report-of 20251121"},
+            {"fedcba9876543210 5.7.1 relay: sender not allowed%0A100%25\n", "fedcba9876543210 \n"},
+            {"relay: sender not allowed%0A100%25", "relay: sender not allowed%0A100%"},
+            {warned + "\n" + reportOf, reportOf + "\n" + warned}, // fixed order
+        };
+        assertEachEditDamages(good, edits);
+    }
+
+    /** Each {from, to} replacement in an envelope file makes it damaged. */
+    private static void assertEachEditDamages(String good, String[][] edits) {
+        for (String[] e : edits) {
+            String bad = good.replace(e[0], e[1]);
+            assertTrue(!bad.equals(good), e[0]);
+            assertThrows(Damaged.class, () -> EnvelopeFile.parse(bad.getBytes(StandardCharsets.UTF_8)), e[1]);
+        }
     }
 
     @Test

@@ -230,6 +230,43 @@ class MailQueueTest {
     }
 
     @Test
+    void theDelayWarningIsOnDiskBeforeTheAttemptIsRecordedAndStaysThrough() throws Exception {
+        QueueId id = add("a@x", "b@x");
+        Instant warned = Instant.parse("2026-01-01T04:00:00Z");
+        try (Claim c = q.claim(id).orElseThrow()) {
+            c.delayWarned(warned);
+            // on disk already, while the claim is held: a runner dying now does not warn twice
+            Path held;
+            try (var s = Files.list(q.directory().resolve("claimed"))) {
+                held = s.findFirst().orElseThrow();
+            }
+            assertEquals(warned, EnvelopeFile.parse(Files.readAllBytes(held.resolve("env"))).delayWarned());
+            c.delivered(Map.of("a@x", RecipientResult.delivered(), "b@x", RecipientResult.temporary("4.4.1", "down")),
+                    Instant.now());
+        }
+        try (Claim c = q.claim(id).orElseThrow()) {
+            assertEquals(warned, c.message().delayWarned());
+            c.delivered(Map.of("b@x", RecipientResult.permanent("5.1.1", "unknown")), Instant.now());
+        }
+        assertEquals(warned, q.list().get(0).delayWarned(), "kept in failed/ too");
+    }
+
+    @Test
+    void aReportRemembersWhatItIsAbout() throws Exception {
+        QueueId original = add("a@x");
+        QueuedMessage.ReportOf about = new QueuedMessage.ReportOf(original, "5.7.1 relay: not allowed");
+        QueueId dsn = q.enqueue(env("", "s@x"), in(body(1, 1, 10)), about);
+        try (Claim c = q.claim(dsn).orElseThrow()) {
+            assertEquals(about, c.message().reportOf());
+            c.delivered(Map.of("s@x", RecipientResult.permanent("5.1.1", "unknown")), Instant.now());
+        }
+        QueueEntry e = q.list().stream().filter(x -> x.id().equals(dsn)).findFirst().orElseThrow();
+        assertEquals(QueueEntry.Status.FAILED, e.status());
+        assertEquals(about, e.reportOf());
+        assertEquals(null, q.list().stream().filter(x -> x.id().equals(original)).findFirst().orElseThrow().reportOf());
+    }
+
+    @Test
     void deliveredToAllRemovesTheEntry() throws Exception {
         QueueId id = add("a@x", "b@x");
         Claim c = q.claim(id).orElseThrow();
@@ -265,6 +302,48 @@ class MailQueueTest {
         assertEquals("too old: 5 days", l.get(1).lastError());
         assertEquals(List.of(), q.due(later));
         assertEquals(List.of(a), q.due(later.plusSeconds(1)));
+    }
+
+    @Test
+    void theAdministratorTakesEntriesFromQueueAndFailedButNeverFromARunner() throws Exception {
+        QueueId waiting = add("a@x");
+        QueueId failedOne = add("b@x", "c@x");
+        QueueId held = add("d@x");
+        Instant later = Instant.now().plusSeconds(3600);
+        try (Claim k = q.claim(waiting).orElseThrow()) {
+            k.defer("4.4.1", "refused", later);
+        }
+        try (Claim k = q.claim(failedOne).orElseThrow()) {
+            k.delivered(Map.of("b@x", RecipientResult.permanent("5.7.1", "policy"),
+                    "c@x", RecipientResult.delivered()), later);
+        }
+        Claim runner = q.claim(held).orElseThrow();
+
+        // a claim closed unchanged goes back where it came from
+        q.claimForAdmin(failedOne).orElseThrow().close();
+        q.claimForAdmin(waiting).orElseThrow().close();
+        assertEquals(List.of(QueueEntry.Status.QUEUED, QueueEntry.Status.FAILED, QueueEntry.Status.CLAIMED),
+                q.list().stream().map(QueueEntry::status).toList());
+
+        // a message a runner holds is not taken; who holds it is told
+        assertEquals(Optional.empty(), q.claimForAdmin(held));
+        assertEquals(ProcessHandle.current().pid(), q.claimedBy(held).orElseThrow());
+        assertTrue(q.claimedBy(waiting).isEmpty());
+        assertEquals(Optional.empty(), q.claimForAdmin(QueueId.generate()), "not in the queue");
+        runner.close();
+
+        // requeue: due at once, failed recipients pending again with their last status, attempts kept
+        Instant now = Instant.now();
+        q.claimForAdmin(failedOne).orElseThrow().requeue(now);
+        q.claimForAdmin(waiting).orElseThrow().requeue(now);
+        assertEquals(List.of(waiting, failedOne, held), q.due(now));
+        try (Claim k = q.claim(failedOne).orElseThrow()) {
+            assertEquals(List.of("b@x"), k.message().pendingRecipients());
+            assertEquals("5.7.1", k.message().recipients().get(0).status());
+            assertEquals(1, k.message().attempts());
+        }
+        q.claimForAdmin(held).orElseThrow().remove();
+        assertEquals(List.of(waiting, failedOne), q.list().stream().map(QueueEntry::id).toList());
     }
 
     @Test

@@ -8,16 +8,23 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.cli.CommandLine.Mode;
 import net.rsendmail.client.cli.CommandLineParser;
+import net.rsendmail.client.cli.Usage;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
+import net.rsendmail.client.config.Deliverable;
+import net.rsendmail.client.config.LoadedConfig;
+import net.rsendmail.client.delivery.QueueAdmin;
 import net.rsendmail.client.dkim.DkimCommands;
 import net.rsendmail.client.mode.Standalone;
+import net.rsendmail.client.smtp.SmtpMode;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
 
 /**
  * {@code sshsendmail}: the sending side (SPEC §3). Parses the command line, reads the config and
@@ -87,6 +94,9 @@ public final class Main {
                 String v = Main.class.getPackage().getImplementationVersion();
                 out.println("sshsendmail " + (v == null ? "(development build)" : v));
                 return 0;
+            case HELP:
+                out.print(Usage.TEXT);
+                return 0;
             case NEWALIASES:
                 return 0; // no alias database here
             case NULLMAILER:
@@ -94,7 +104,18 @@ public final class Main {
             default:
                 break;
         }
-        ClientConfig config = config(cl);
+        LoadedConfig loaded = config(cl);
+        ClientConfig config = loaded.config();
+        switch (cl.mode()) {
+            case SEND:
+            case FLUSH:
+            case DAEMON:
+            case POSTFIX:
+                requireDeliverable(loaded);
+                break;
+            default:
+                break;
+        }
         switch (cl.mode()) {
             case SEND: {
                 Standalone.Queued q = Standalone.enqueue(cl, config, stdin);
@@ -102,6 +123,8 @@ public final class Main {
                 Standalone.startRunner(q, config, explicitConfig(cl));
                 return 0;
             }
+            case SMTP:
+                return SmtpMode.run(cl, config, explicitConfig(cl), stdin, out, err);
             case LIST:
                 return Modes.list(config, out);
             case FLUSH:
@@ -110,6 +133,12 @@ public final class Main {
                 return Modes.daemon(config, cl.verbose(), err);
             case POSTFIX:
                 return Modes.postfix(cl, config, stdin, out);
+            case REQUEUE:
+                return Modes.admin(cl, QueueAdmin.Operation.REQUEUE, config, explicitConfig(cl), out, err);
+            case DELETE:
+                return Modes.admin(cl, QueueAdmin.Operation.DELETE, config, explicitConfig(cl), out, err);
+            case BOUNCE:
+                return Modes.admin(cl, QueueAdmin.Operation.BOUNCE, config, explicitConfig(cl), out, err);
             case DKIM_KEYGEN:
                 return DkimCommands.keygen(cl.recipients(), config.dkim(), out);
             case DKIM_RECORD:
@@ -130,12 +159,20 @@ public final class Main {
         return null;
     }
 
-    private ClientConfig config(CommandLine cl) throws Refusal {
+    private LoadedConfig config(CommandLine cl) throws Refusal {
         Path explicit = explicitConfig(cl);
         try {
-            return ClientConfigReader.load(explicit != null ? explicit : ClientConfig.DEFAULT_FILE, explicit != null);
+            return ClientConfigReader.read(explicit != null ? explicit : ClientConfig.DEFAULT_FILE, explicit != null);
         } catch (ConfigException e) {
             throw Refusal.config("configuration: " + e.getMessage());
+        }
+    }
+
+    /** Mail that can never be delivered is refused before it is queued (Postfix's pipe turns 78 into a deferral). */
+    private static void requireDeliverable(LoadedConfig loaded) throws Refusal {
+        Optional<Deliverable.Problem> p = Deliverable.check(loaded.config(), loaded);
+        if (p.isPresent()) {
+            throw Refusal.config("configuration: " + p.get().line());
         }
     }
 
@@ -151,6 +188,9 @@ public final class Main {
                 return ExitCodes.nullmailer(r.exit());
             default:
                 err.println("sshsendmail: " + r.line());
+                if (r.exit() == SysExit.USAGE) {
+                    err.println(Usage.SYNOPSIS);
+                }
                 err.flush();
                 return r.exit().code();
         }

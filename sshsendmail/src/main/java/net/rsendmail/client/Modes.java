@@ -8,13 +8,19 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
+import net.rsendmail.client.config.Deliverable;
+import net.rsendmail.client.config.LoadedConfig;
 import net.rsendmail.client.delivery.Daemon;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.delivery.QueueLocks;
+import net.rsendmail.client.delivery.QueueAdmin;
 import net.rsendmail.client.delivery.QueueRunner;
 import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.client.log.ClientLog;
@@ -24,6 +30,7 @@ import net.rsendmail.client.mode.NullmailerRemote;
 import net.rsendmail.client.mode.PostfixPipe;
 import net.rsendmail.client.mode.QueueList;
 import net.rsendmail.client.mode.RunnerCommand;
+import net.rsendmail.client.mode.Standalone;
 import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
@@ -49,7 +56,7 @@ final class Modes {
     static int flush(ClientConfig config, Path explicitConfig, boolean verbose, PrintStream err) throws Refusal {
         MailQueue q = openQueue(config);
         if (!q.isOwner() && MailQueue.effectiveUid() == 0) {
-            return asOwner(q, explicitConfig, verbose);
+            return asOwner(q, explicitConfig, "-q", verbose ? List.of("-q", "-v") : List.of("-q"));
         }
         requireOwner(q, "-q");
         ClientLog.init(config.log(), verbose, err); // only now: a log file is the owner's too
@@ -114,14 +121,17 @@ final class Modes {
             Path file = o.get("config") != null ? Path.of(o.get("config"))
                     : explicitConfig != null ? explicitConfig : ClientConfig.DEFAULT_FILE;
             boolean explicit = o.get("config") != null || explicitConfig != null;
-            ClientConfig base;
+            LoadedConfig base;
             try {
-                base = ClientConfigReader.load(file, explicit);
+                base = ClientConfigReader.read(file, explicit);
             } catch (ConfigException e) {
-                err.println("sshsendmail: Failed: 4.3.5 configuration: " + e.getMessage());
-                return ExitCodes.NM_CONFIG;
+                return NullmailerRemote.fail(err, ExitCodes.NM_CONFIG, "4.3.5 configuration: " + e.getMessage());
             }
-            ClientConfig config = NullmailerRemote.apply(o, base);
+            ClientConfig config = NullmailerRemote.apply(o, base.config());
+            Optional<Deliverable.Problem> p = Deliverable.check(config, NullmailerRemote.sources(o, base));
+            if (p.isPresent()) {
+                return NullmailerRemote.fail(err, ExitCodes.NM_CONFIG, "4.3.5 configuration: " + p.get().line());
+            }
             try (InputStream fd3 = NullmailerRemote.openFd3()) {
                 return NullmailerRemote.deliver(config, fd3, err);
             }
@@ -151,20 +161,56 @@ final class Modes {
         }
     }
 
-    /** Root's -q: the owner's runner does the work (setpriv), its exit code is ours. */
-    private static int asOwner(MailQueue q, Path explicitConfig, boolean verbose) throws Refusal {
+    /** Root's -q and queue operations: the owner's sshsendmail does the work (setpriv), its exit code is ours. */
+    private static int asOwner(MailQueue q, Path explicitConfig, String what, List<String> args) throws Refusal {
         try {
-            List<String> cmd = verbose ? RunnerCommand.of(q.directory(), explicitConfig, "-q", "-v")
-                    : RunnerCommand.of(q.directory(), explicitConfig, "-q");
+            List<String> cmd = RunnerCommand.of(q.directory(), explicitConfig, args.toArray(String[]::new));
             Process p = new ProcessBuilder(cmd).directory(new File("/")).inheritIO().start();
             return p.waitFor();
         } catch (IOException e) {
-            throw new Refusal(SysExit.TEMPFAIL, "4.3.0", "-q: cannot start the runner as the owner of the queue "
+            throw new Refusal(SysExit.TEMPFAIL, "4.3.0", what + ": cannot start sshsendmail as the owner of the queue "
                     + q.directory() + " (" + q.ownerName() + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Refusal.temporary("-q: interrupted while the owner's runner worked");
+            throw Refusal.temporary(what + ": interrupted while the owner's sshsendmail worked");
         }
+    }
+
+    /**
+     * {@code --requeue}, {@code --delete}, {@code --bounce} with queue ids or ALL, as the queue's
+     * owner. The maildrop is taken in first, so that ALL means all. A requeued or bounced message
+     * is delivered as a sendmail call's would be: by the daemon, or by a runner started here.
+     */
+    static int admin(CommandLine cl, QueueAdmin.Operation op, ClientConfig config, Path explicitConfig,
+                     PrintStream out, PrintStream err) throws Refusal {
+        String flag = op.flag();
+        QueueAdmin.Selection which = QueueAdmin.parse(cl.recipients());
+        MailQueue q = openQueue(config);
+        if (!q.isOwner() && MailQueue.effectiveUid() == 0) {
+            List<String> args = new ArrayList<>(cl.verbose() ? List.of(flag, "-v") : List.of(flag));
+            args.addAll(cl.recipients());
+            return asOwner(q, explicitConfig, flag, args);
+        }
+        requireOwner(q, flag);
+        ClientLog.init(config.log(), cl.verbose(), err);
+        QueueAdmin.Report r;
+        try {
+            q.pickup();
+            r = new QueueAdmin(config, q, Identity.domain(config.domain())).run(op, which);
+        } catch (QueueException e) {
+            throw queueRefusal(flag, e);
+        }
+        for (Refusal p : r.problems()) {
+            err.println("sshsendmail: " + p.line());
+        }
+        out.println(op.done().substring(0, 1).toUpperCase(Locale.ROOT) + op.done().substring(1) + ": " + r.done()
+                + " message(s)");
+        out.flush();
+        if (r.done() > 0 && op != QueueAdmin.Operation.DELETE) {
+            // "direct": we are the owner; the id is not needed to start a runner
+            Standalone.startRunner(new Standalone.Queued(null, true, q.directory(), false), config, explicitConfig);
+        }
+        return r.exit();
     }
 
     private static Refusal queueRefusal(String what, QueueException e) {

@@ -229,6 +229,45 @@ class MultiUserIT {
     // ------------------------------------------------------------------ tests
 
     @Test
+    void aUserWhoCannotReachTheOwnersKeyIsNotRefusedForIt() throws IOException {
+        config(false);
+        Path keys = w.dir.resolve("keys");
+        w.check("install", "-d", "-o", OWNER, "-g", OWNER, "-m", "0700", keys.toString());
+        Path hidden = keys.resolve("id");
+        Files.move(key, hidden);
+        key = hidden;
+        config(false);
+        ready();
+        mail(user1, "hidden key"); // stat gets permission denied: no reason to refuse
+        Proc.Result q = send(null, null, "-q");
+        assertEquals(0, q.exit(), "root's -q runs the owner's runner, who reads the key: " + q);
+        assertEquals(Map.of("hidden key", 1), delivered());
+        // a key the user can see, open to others, is refused for everyone alike
+        Files2.chmod(hidden, "rw-r--r--");
+        w.check("chmod", "0711", keys.toString());
+        Proc.Result loose = send(user1, World.message("x@client.test", "bob@example.org", "loose"), "-oi", "bob@example.org");
+        assertEquals(78, loose.exit(), loose::toString);
+        assertTrue(loose.err().contains("identity " + hidden + " is readable by others (chmod 600 it)"), loose::toString);
+    }
+
+    @Test
+    void queueOperationsRunAsTheOwnerForRootAndNobodyElse() {
+        config(false);
+        ready();
+        mail(user1, "to delete");
+        Proc.Result other = send(user2, null, "--delete", "ALL");
+        assertEquals(77, other.exit(), other::toString);
+        assertTrue(other.err().contains("--delete: only the owner of the queue"), other::toString);
+        Proc.Result root = send(null, null, "--delete", "ALL");
+        assertEquals(0, root.exit(), root::toString);
+        assertEquals("Deleted: 1 message(s)\n", root.out(), "the maildrop was taken in first: " + root);
+        assertTrue(send(owner, null, "-bp").out().contains("Mail queue is empty"));
+        assertTrue(Files2.read(log).contains("status=deleted by the queue's administrator"), Files2.read(log));
+        assertAllOwners();
+        assertTrue(w.calls().isEmpty());
+    }
+
+    @Test
     void rootWithoutADaemonDropsItsMailAndTheOwnersRunnerDeliversItOnce() {
         config(false);
         mail(null, "root-1"); // into a queue directory nobody has used yet

@@ -58,7 +58,12 @@ final class World implements AutoCloseable {
 
     /** Relay config: the stub as sendmail, log to a file, plus {@code policyLines} in [policy default]. */
     void relayPolicy(String policyLines) {
-        Files2.write(relayConf, "sendmail " + stub.path() + "\n"
+        relay(stub.path(), policyLines);
+    }
+
+    /** As {@link #relayPolicy}, with {@code sendmail} (e.g. a real Postfix's) behind the relay instead of the stub. */
+    void relay(Path sendmail, String policyLines) {
+        Files2.write(relayConf, "sendmail " + sendmail + "\n"
                 + "log " + dir.resolve("relay.log") + "\n"
                 + "state_dir " + dir + "\n"
                 + "default_policy default\n"

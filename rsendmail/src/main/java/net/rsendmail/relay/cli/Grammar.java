@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
+import net.rsendmail.mail.Printable;
 import net.rsendmail.mail.Refusal;
 
 /**

@@ -5,16 +5,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import net.rsendmail.lmtp.Xtext;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -22,13 +17,19 @@ import net.rsendmail.mail.SysExit;
 import net.rsendmail.relay.accept.Acceptance;
 import net.rsendmail.relay.accept.Outcome;
 import net.rsendmail.relay.accept.Submission;
-import net.rsendmail.relay.cli.Printable;
-import net.rsendmail.relay.io.IdleWatch;
+import net.rsendmail.mail.Printable;
+import net.rsendmail.io.IdleWatch;
 import net.rsendmail.relay.log.RequestLine;
 import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.policy.PolicyGate;
 import net.rsendmail.relay.state.EnvidStore;
 import net.rsendmail.relay.state.StateDir;
+import net.rsendmail.smtp.Command;
+import net.rsendmail.smtp.CommandParser;
+import net.rsendmail.smtp.CommandReader;
+import net.rsendmail.smtp.DotCodec;
+import net.rsendmail.smtp.Replies;
+import net.rsendmail.smtp.ReplyWriter;
 
 /**
  * {@code rsendmail --lmtp}: LMTP (RFC 2033) on stdin/stdout, many messages per SSH channel, each
@@ -38,25 +39,19 @@ import net.rsendmail.relay.state.StateDir;
  *
  * <p>Never silent: after the greeting every way the session ends has a reply line and a log line.
  * Memory stays bounded whatever the client sends: every input line, good or bad, counts against
- * {@link #MAX_COMMANDS}, and replies are flushed once {@link #MAX_PENDING} characters wait.
+ * {@link #MAX_COMMANDS}, and replies are flushed once {@link ReplyWriter#full()}.
  */
 public final class LmtpSession {
-    /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-    static final int MAX_COMMAND_LINE = 512;
     static final int MAX_COMMANDS = 100_000;
-    static final int MAX_PENDING = 4096;
-    private static final int MAX_ENVID = 100; // RFC 3461 §4.4
 
     private final BufferedInputStream in;
-    private final OutputStream out;
     private final Acceptance acceptance;
     private final Policy policy;
     private final Path stateDir;
     private final IdleWatch watch;
     private final String hostname;
-    private final StringBuilder pending = new StringBuilder();
-    private final ReentrantLock writing = new ReentrantLock();
-    private final byte[] lineBuf = new byte[MAX_COMMAND_LINE];
+    private final ReplyWriter replies;
+    private final CommandReader commandReader;
 
     private boolean greeted;
     private int commands;
@@ -69,7 +64,8 @@ public final class LmtpSession {
 
     public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
         this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
-        this.out = out;
+        this.commandReader = new CommandReader(this.in);
+        this.replies = new ReplyWriter(out);
         this.acceptance = acceptance;
         this.policy = acceptance.policy();
         this.stateDir = stateDir;
@@ -123,7 +119,7 @@ public final class LmtpSession {
                 flush();
                 return SysExit.OK.code();
             }
-            if (pending.length() >= MAX_PENDING) {
+            if (replies.full()) {
                 flush();
             }
         }
@@ -131,49 +127,40 @@ public final class LmtpSession {
 
     /** Handles one command line; false after QUIT. */
     private boolean command(String line) throws IOException {
-        int sp = line.indexOf(' ');
-        String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
-        String arg = sp < 0 ? "" : line.substring(sp + 1);
-        switch (verb) {
-            case "LHLO":
-                lhlo(arg);
-                return true;
-            case "HELO": case "EHLO":
+        Command c = CommandParser.parse(line);
+        if (c instanceof Command.Hello h) {
+            if (h.verb().equals("LHLO")) {
+                lhlo();
+            } else {
                 reply("500 5.5.1 this is LMTP: use LHLO (RFC 2033)");
-                return true;
-            case "MAIL":
-                mail(arg);
-                return true;
-            case "RCPT":
-                rcpt(arg);
-                return true;
-            case "DATA":
-                data(arg);
-                return true;
-            case "RSET":
-                reset();
-                reply("250 2.0.0 reset");
-                return true;
-            case "NOOP":
-                reply("250 2.0.0 OK");
-                return true;
-            case "QUIT":
-                reply("221 2.0.0 " + hostname + " closing");
-                return false;
-            case "VRFY": case "EXPN": case "HELP": case "ETRN": case "BDAT": case "STARTTLS": case "AUTH":
-                reply("502 5.5.1 " + verb + " not implemented");
-                return true;
-            default:
-                reply("500 5.5.1 unknown command: " + Printable.of(verb));
-                return true;
+            }
+        } else if (c instanceof Command.Mail m) {
+            mail(m);
+        } else if (c instanceof Command.Rcpt r) {
+            rcpt(r.address());
+        } else if (c instanceof Command.Data) {
+            data();
+        } else if (c instanceof Command.Rset) {
+            reset();
+            reply("250 2.0.0 reset");
+        } else if (c instanceof Command.Noop) {
+            reply("250 2.0.0 OK");
+        } else if (c instanceof Command.Quit) {
+            reply("221 2.0.0 " + hostname + " closing");
+            return false;
+        } else if (c instanceof Command.Invalid i) {
+            reply(i.line());
+        } else if (c instanceof Command.Unknown u) {
+            reply("500 5.5.1 unknown command: " + u.verb());
+        } else if (c instanceof Command.NotImplemented n) {
+            reply("502 5.5.1 " + n.verb() + " not implemented");
+        } else {
+            reply("502 5.5.1 " + (c instanceof Command.Vrfy ? "VRFY" : "HELP") + " not implemented");
         }
+        return true;
     }
 
-    private void lhlo(String arg) {
-        if (arg.isBlank()) {
-            reply("501 5.5.4 LHLO needs a host name");
-            return;
-        }
+    private void lhlo() {
         reset();
         greeted = true;
         reply("250-" + hostname);
@@ -185,7 +172,7 @@ public final class LmtpSession {
         reply("250 SIZE " + policy.maxSize());
     }
 
-    private void mail(String arg) {
+    private void mail(Command.Mail m) {
         if (!greeted) {
             reply("503 5.5.1 LHLO first");
             return;
@@ -194,58 +181,12 @@ public final class LmtpSession {
             reply("503 5.5.1 nested MAIL command");
             return;
         }
-        MailPath path = MailPath.parse(arg, "FROM:");
-        if (path == null) {
-            reply("501 5.5.4 syntax: MAIL FROM:<address> [parameters]");
+        String from = m.address();
+        String id = m.envid();
+        if (m.size() > policy.maxSize()) {
+            refuse(Refusal.tooBig("message too big: over " + policy.maxSize() + " bytes"),
+                    acceptance.line().sender(from).size(m.size()));
             return;
-        }
-        String from = path.address();
-        String id = null;
-        for (String p : path.params()) {
-            String key = key(p);
-            String value = value(p);
-            switch (key) {
-                case "SIZE":
-                    long size = number(value);
-                    if (size < 0) {
-                        reply("501 5.5.4 bad SIZE");
-                        return;
-                    }
-                    if (size > policy.maxSize()) {
-                        refuse(Refusal.tooBig("message too big: over " + policy.maxSize() + " bytes"),
-                                acceptance.line().sender(from).size(size));
-                        return;
-                    }
-                    break;
-                case "BODY":
-                    if (!"7BIT".equalsIgnoreCase(value) && !"8BITMIME".equalsIgnoreCase(value)) {
-                        reply("501 5.5.4 BODY must be 7BIT or 8BITMIME");
-                        return;
-                    }
-                    break;
-                case "SMTPUTF8":
-                    if (value != null) {
-                        reply("501 5.5.4 SMTPUTF8 takes no value");
-                        return;
-                    }
-                    break;
-                case "RET":
-                    if (!"FULL".equalsIgnoreCase(value) && !"HDRS".equalsIgnoreCase(value)) {
-                        reply("501 5.5.4 RET must be FULL or HDRS");
-                        return;
-                    }
-                    break;
-                case "ENVID":
-                    id = value == null ? null : Xtext.decode(value);
-                    if (id == null || id.isEmpty() || value.length() > MAX_ENVID) {
-                        reply("501 5.5.4 bad ENVID");
-                        return;
-                    }
-                    break;
-                default:
-                    reply("555 5.5.4 unsupported MAIL parameter: " + Printable.of(key));
-                    return;
-            }
         }
         try {
             if (!from.isEmpty()) {
@@ -265,30 +206,11 @@ public final class LmtpSession {
         reply("250 2.1.0 sender OK");
     }
 
-    private void rcpt(String arg) {
+    private void rcpt(String to) {
         if (sender == null) {
             reply("503 5.5.1 MAIL first");
             return;
         }
-        MailPath path = MailPath.parse(arg, "TO:");
-        if (path == null || path.address().isEmpty()) {
-            reply("501 5.5.4 syntax: RCPT TO:<address> [parameters]");
-            return;
-        }
-        for (String p : path.params()) {
-            String key = key(p);
-            String value = value(p);
-            if (key.equals("NOTIFY") && value != null && value.matches("(?i)NEVER|((SUCCESS|FAILURE|DELAY),?)+")) {
-                continue;
-            }
-            if (key.equals("ORCPT") && value != null && value.indexOf(';') > 0 && Xtext.decode(value.substring(
-                    value.indexOf(';') + 1)) != null) {
-                continue;
-            }
-            reply("555 5.5.4 unsupported RCPT parameter: " + Printable.of(key));
-            return;
-        }
-        String to = path.address();
         try {
             Mailbox.parse(to, policy.allowBareLocal());
         } catch (AddressException e) {
@@ -307,18 +229,14 @@ public final class LmtpSession {
         reply("250 2.1.5 recipient OK");
     }
 
-    private void data(String arg) throws IOException {
-        if (!arg.isEmpty()) {
-            reply("501 5.5.4 DATA takes no arguments");
-            return;
-        }
+    private void data() throws IOException {
         if (sender == null || recipients.isEmpty()) {
             reply("503 5.5.1 no valid recipients");
             return;
         }
         reply("354 end data with <CR><LF>.<CR><LF>");
         flush();
-        DataReader body = new DataReader(in);
+        DotCodec.Decoder body = new DotCodec.Decoder(in);
         Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid), body);
         try {
             if (outcome instanceof Outcome.Cut) {
@@ -375,37 +293,15 @@ public final class LmtpSession {
     private void idleFarewell() {
         String status = "idle timeout after " + watch.timeoutMs() / 1000 + " s, closing";
         acceptance.log(acceptance.line().sender(sender).envid(envid).recipients(recipients), true, status);
-        try {
-            // A client that stopped reading may block the session's own write forever: never wait for it.
-            if (writing.tryLock(200, TimeUnit.MILLISECONDS)) {
-                try {
-                    out.write("421 4.4.2 idle timeout, closing\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } finally {
-                    writing.unlock();
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // the client is gone anyway
-        }
+        replies.farewell("421 4.4.2 idle timeout, closing");
     }
 
     private void reply(String line) {
-        pending.append(line).append("\r\n");
+        replies.add(line);
     }
 
-    /** PIPELINING: replies wait until the client's pipelined commands are all read. */
     private void flush() throws IOException {
-        writing.lock();
-        try {
-            if (pending.length() > 0) {
-                out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
-                pending.setLength(0);
-            }
-            out.flush();
-        } finally {
-            writing.unlock();
-        }
+        replies.flush();
     }
 
     /**
@@ -417,72 +313,24 @@ public final class LmtpSession {
             if (in.available() == 0) {
                 flush();
             }
-            int n = 0;
-            boolean tooLong = false;
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n') {
-                if (n < lineBuf.length) {
-                    lineBuf[n++] = (byte) c;
-                } else {
-                    tooLong = true;
-                }
-            }
-            if (c < 0) {
+            CommandReader.Input input = commandReader.next();
+            if (input instanceof CommandReader.Input.End) {
                 flush();
-                return null; // a partial last line without its end is not a command
+                return null;
             }
             if (++commands > MAX_COMMANDS) {
                 closing("421 4.7.0 too many commands, closing", "too many commands (" + MAX_COMMANDS + "), closing");
                 limitReached = true;
                 return null;
             }
-            if (n > 0 && lineBuf[n - 1] == '\r') {
-                n--;
+            if (input instanceof CommandReader.Input.Line l) {
+                return l.text();
             }
-            String line = tooLong || n + 2 > MAX_COMMAND_LINE ? null : new String(lineBuf, 0, n, StandardCharsets.UTF_8);
-            if (line == null) {
-                reply("500 5.5.2 line too long");
-            } else if (hasControl(line)) {
-                reply("500 5.5.2 control character in command");
-            } else {
-                return line;
-            }
-            if (pending.length() >= MAX_PENDING) {
+            reply(((CommandReader.Input.Bad) input).reply());
+            if (replies.full()) {
                 flush();
             }
         }
-    }
-
-    private static boolean hasControl(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch < ' ' && ch != '\t' || ch == 0x7f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String key(String param) {
-        int eq = param.indexOf('=');
-        return (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
-    }
-
-    private static String value(String param) {
-        int eq = param.indexOf('=');
-        return eq < 0 ? null : param.substring(eq + 1);
-    }
-
-    private static long number(String v) {
-        if (v == null || v.isEmpty() || v.length() > 18) {
-            return -1;
-        }
-        for (int i = 0; i < v.length(); i++) {
-            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
-                return -1;
-            }
-        }
-        return Long.parseLong(v);
     }
 
     private static String hostname() {
@@ -491,34 +339,6 @@ public final class LmtpSession {
             return h.isEmpty() ? "localhost" : h;
         } catch (IOException | RuntimeException e) {
             return "localhost";
-        }
-    }
-
-    /** {@code FROM:<addr> PARAMS} or {@code TO:<addr> PARAMS} (RFC 5321 §4.1.1.2–3). */
-    record MailPath(String address, List<String> params) {
-        static MailPath parse(String arg, String keyword) {
-            if (!arg.regionMatches(true, 0, keyword, 0, keyword.length())) {
-                return null;
-            }
-            String rest = arg.substring(keyword.length()).stripLeading();
-            if (rest.isEmpty() || rest.charAt(0) != '<') {
-                return null;
-            }
-            int close = rest.indexOf('>');
-            if (close < 0) {
-                return null;
-            }
-            String address = rest.substring(1, close);
-            if (address.indexOf('<') >= 0 || address.indexOf(' ') >= 0) {
-                return null;
-            }
-            List<String> params = new ArrayList<>();
-            for (String p : rest.substring(close + 1).trim().split(" +")) {
-                if (!p.isEmpty()) {
-                    params.add(p);
-                }
-            }
-            return new MailPath(address, params);
         }
     }
 }

@@ -1,7 +1,7 @@
 package net.rsendmail.relay.log;
 
 import java.util.List;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 
 /**
  * The one log line per message (SPEC §2.3 step 5), with the same fields in every mode:

@@ -1,6 +1,6 @@
 package net.rsendmail.relay.log;
 
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 
 /**
  * The one log line per SSH connection of {@code rsendmail serve}, beside the per-message

@@ -3,7 +3,7 @@ package net.rsendmail.relay.policy;
 import java.util.List;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 
 /** The checks of SPEC §2.4, shared by the plain mode and each LMTP transaction. */
 public final class PolicyGate {

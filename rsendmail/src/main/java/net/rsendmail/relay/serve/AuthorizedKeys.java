@@ -5,7 +5,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**

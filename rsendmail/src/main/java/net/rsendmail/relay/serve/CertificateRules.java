@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import net.rsendmail.relay.config.NumericAddress;
 import net.rsendmail.relay.config.PrincipalPolicy;
 import net.rsendmail.ssh.CertificateWindow;

@@ -1,7 +1,7 @@
 package net.rsendmail.relay.serve;
 
 import java.io.IOException;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.rsendmail.mail.SysExit;
 import net.rsendmail.relay.Relay;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.OsReason;
-import net.rsendmail.relay.cli.Printable;
+import net.rsendmail.mail.Printable;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 

@@ -9,6 +9,7 @@ import net.rsendmail.relay.config.ServeConfig;
 import net.rsendmail.relay.log.SessionLine;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 
 /**
  * Counts connections and writes each one's {@link SessionLine} when it closes. Limits: all
@@ -82,7 +83,9 @@ final class Sessions implements SessionListener {
             }
         }
         if (!state.authenticated) {
+            boolean timedOut = session.getTimeoutStatus().getStatus() == TimeoutIndicator.TimeoutStatus.AuthTimeout;
             state.line.outcome(true, state.authRefusal != null ? "refused: " + state.authRefusal
+                    : timedOut ? "refused: not authenticated within auth_timeout (" + config.authTimeout() + "s)"
                     : "not authenticated (public key only; no authorized key offered)");
         }
         log.accept(state.line);

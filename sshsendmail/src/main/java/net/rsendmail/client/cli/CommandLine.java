@@ -20,6 +20,8 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
     public enum Mode {
         /** Standalone sendmail (-bm, the default): queue the message, exit 0, deliver. */
         SEND,
+        /** -bs: SMTP on stdin/stdout, each message queued as by SEND. */
+        SMTP,
         /** -bp: list the queue. */
         LIST,
         /** -q: deliver what is due, once. */
@@ -34,6 +36,14 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         NULLMAILER,
         /** --version. */
         VERSION,
+        /** --help: {@link Usage#TEXT} on stdout. */
+        HELP,
+        /** --requeue ID…|ALL: back to the queue, due now (the words follow as recipients()). */
+        REQUEUE,
+        /** --delete ID…|ALL. */
+        DELETE,
+        /** --bounce ID…|ALL: returned to the sender now with a DSN. */
+        BOUNCE,
         /** --dkim-keygen DOMAIN SELECTOR [ed25519|rsa]: the words follow as recipients(). */
         DKIM_KEYGEN,
         /** --dkim-record DOMAIN SELECTOR. */
@@ -42,5 +52,13 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
 
     public CommandLine {
         recipients = List.copyOf(recipients);
+    }
+
+    /**
+     * One message of an SMTP session (-bs), queued as by SEND with this envelope; -F, -C and -v
+     * stay. As -i: the end of DATA is already found, a "." line is the message's own.
+     */
+    public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
+        return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose);
     }
 }

@@ -35,6 +35,10 @@ public final class CommandLineParser {
         for (String w : argv) {
             check(w);
         }
+        Mode asked = helpOrVersion(argv);
+        if (asked != null) {
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false);
+        }
         while (i < argv.size()) {
             String w = argv.get(i);
             if (w.equals("--")) {
@@ -56,8 +60,14 @@ public final class CommandLineParser {
                     case "--nullmailer":
                         mode = set(mode, Mode.NULLMAILER, w);
                         break;
-                    case "--version":
-                        mode = set(mode, Mode.VERSION, w);
+                    case "--requeue":
+                        mode = set(mode, Mode.REQUEUE, w);
+                        break;
+                    case "--delete":
+                        mode = set(mode, Mode.DELETE, w);
+                        break;
+                    case "--bounce":
+                        mode = set(mode, Mode.BOUNCE, w);
                         break;
                     case "--dkim-keygen":
                         mode = set(mode, Mode.DKIM_KEYGEN, w);
@@ -111,8 +121,10 @@ public final class CommandLineParser {
                             mode = set(mode, Mode.LIST, w);
                         } else if (b == 'i') {
                             mode = set(mode, Mode.NEWALIASES, w);
+                        } else if (b == 's') {
+                            mode = set(mode, Mode.SMTP, w);
                         } else {
-                            throw Refusal.usage("unsupported mode " + show(w) + " (only -bm, -bp, -bi)");
+                            throw Refusal.usage("unsupported mode " + show(w) + " (only -bm, -bs, -bp, -bi)");
                         }
                         j = w.length();
                         break;
@@ -170,14 +182,42 @@ public final class CommandLineParser {
         if (mode == null) {
             mode = Mode.SEND;
         }
-        if (mode != Mode.SEND && mode != Mode.POSTFIX && mode != Mode.DKIM_KEYGEN && mode != Mode.DKIM_RECORD
-                && !rest.isEmpty()) {
+        if (!takesWords(mode) && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
         }
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
         return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose);
+    }
+
+    /**
+     * {@code --help} or {@code --version} anywhere before {@code --}: they win over every other
+     * word, whatever the mode, so that {@code --mta=postfix --help} helps too.
+     */
+    private static Mode helpOrVersion(List<String> argv) {
+        for (String w : argv) {
+            if (w.equals("--")) {
+                break;
+            }
+            if (w.equals("--help")) {
+                return Mode.HELP;
+            }
+            if (w.equals("--version")) {
+                return Mode.VERSION;
+            }
+        }
+        return null;
+    }
+
+    /** Modes whose words after the options mean something: recipients, queue ids, DKIM arguments. */
+    private static boolean takesWords(Mode mode) {
+        switch (mode) {
+            case SEND: case POSTFIX: case DKIM_KEYGEN: case DKIM_RECORD: case REQUEUE: case DELETE: case BOUNCE:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /** {@code <>}, {@code ""} and {@code <x@y>} are what callers write; the angle brackets go. */

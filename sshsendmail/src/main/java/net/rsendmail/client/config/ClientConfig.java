@@ -20,6 +20,7 @@ import net.rsendmail.client.dkim.DkimConfig;
  * @param authTimeout     public-key authentication
  * @param commandTimeout  one message: open the channel, send it, wait for the relay's exit status
  * @param maxLifetime     a message older than this is bounced
+ * @param delayWarning    a message still deferred at this age gets one delay warning to its sender; 0 = never
  * @param retryMin        first retry delay
  * @param retryMax        retry delay ceiling
  * @param idleTimeout     the daemon closes its SSH connection after this long without work
@@ -30,8 +31,8 @@ import net.rsendmail.client.dkim.DkimConfig;
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
-                           Duration commandTimeout, Duration maxLifetime, Duration retryMin, Duration retryMax,
-                           Duration idleTimeout, String log, boolean background, Batch batch,
+                           Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
+                           Duration retryMax, Duration idleTimeout, String log, boolean background, Batch batch,
                            DkimConfig dkim) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
@@ -49,31 +50,37 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
     public static ClientConfig defaults() {
         return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
-                Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true, Batch.AUTO, DkimConfig.NONE);
+                Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true,
+                Batch.AUTO, DkimConfig.NONE);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
+                authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
+                background, batch, dkim);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
+                authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
+                background, batch, dkim);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, certificate, p, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
+                authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
+                background, batch, dkim);
     }
 
     public ClientConfig withLog(String l) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, l, background, batch, dkim);
+                authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
+                background, batch, dkim);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, d,
-                authTimeout, commandTimeout, maxLifetime, retryMin, retryMax, idleTimeout, log, background, batch, dkim);
+                authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
+                background, batch, dkim);
     }
 }

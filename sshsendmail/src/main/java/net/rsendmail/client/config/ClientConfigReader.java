@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.client.ssh.KeyFiles;
 import net.rsendmail.client.ssh.SshFailure;
@@ -27,10 +29,20 @@ public final class ClientConfigReader {
      * SSHSENDMAIL_CONF) a missing file gives the built-in defaults.
      */
     public static ClientConfig load(Path file, boolean explicit) throws ConfigException {
+        return read(file, explicit).config();
+    }
+
+    /** As {@link #load}, with the line of every key. */
+    public static LoadedConfig read(Path file, boolean explicit) throws ConfigException {
         if (!explicit && !Files.exists(file)) {
-            return ClientConfig.defaults();
+            return new LoadedConfig(ClientConfig.defaults(), file, false, Map.of());
         }
-        return parse(file, ConfigFile.read(file));
+        List<ConfigFile.Entry> entries = ConfigFile.read(file);
+        Map<String, Integer> lines = new HashMap<>();
+        for (ConfigFile.Entry e : entries) {
+            lines.putIfAbsent(e.key(), e.line());
+        }
+        return new LoadedConfig(parse(file, entries), file, true, lines);
     }
 
     public static ClientConfig parse(Path file, List<ConfigFile.Entry> entries) throws ConfigException {
@@ -47,6 +59,7 @@ public final class ClientConfigReader {
         Duration auth = d.authTimeout();
         Duration command = d.commandTimeout();
         Duration lifetime = d.maxLifetime();
+        Duration delayWarning = d.delayWarning();
         Duration retryMin = d.retryMin();
         Duration retryMax = d.retryMax();
         Duration idle = d.idleTimeout();
@@ -117,6 +130,9 @@ public final class ClientConfigReader {
                 case "max_lifetime":
                     lifetime = positive(e);
                     break;
+                case "delay_warning":
+                    delayWarning = duration(e); // 0 turns it off, as Postfix's delay_warning_time
+                    break;
                 case "retry_min":
                     retryMin = positive(e);
                     break;
@@ -156,7 +172,7 @@ public final class ClientConfigReader {
             checkCertificate(certificateEntry, certificate, identity);
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, retryMin, retryMax, idle, log, background, batch, dkim.build());
+                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build());
     }
 
     /**

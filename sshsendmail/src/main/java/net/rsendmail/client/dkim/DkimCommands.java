@@ -60,9 +60,9 @@ public final class DkimCommands {
             throw new Refusal(SysExit.CANTCREAT, "4.3.0", "cannot write " + file + ": " + e.getMessage());
         }
         DkimKey k = new DkimKey(domain, selector, ed ? DkimKey.Algorithm.ED25519 : DkimKey.Algorithm.RSA,
-                kp.getPrivate(), kp.getPublic());
+                kp.getPrivate());
         out.println("; key written to " + file.toAbsolutePath() + " (mode 0600); publish:");
-        out.println(k.dnsRecord());
+        out.println(record(k));
         if (configured == null) {
             out.println("; and add to sshsendmail.conf (the file readable by the queue's owner only):");
             out.println("; dkim " + domain + " " + selector + " " + file.toAbsolutePath());
@@ -80,10 +80,19 @@ public final class DkimCommands {
             throw Refusal.config("no dkim or dkim_command line for " + args.get(0) + " selector " + args.get(1));
         }
         try {
-            out.println(s.load().dnsRecord());
+            out.println(record(s.load()));
         } catch (KeyProblem e) {
             throw Refusal.config(e.getMessage());
         }
         return 0;
+    }
+
+    private static String record(DkimKey k) throws Refusal {
+        try {
+            return k.dnsRecord();
+        } catch (GeneralSecurityException e) {
+            throw Refusal.temporary("cannot derive the public key of " + k.domain() + " selector " + k.selector()
+                    + ": " + e.getMessage());
+        }
     }
 }

@@ -3,16 +3,15 @@ package net.rsendmail.client.dkim;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
+import java.security.interfaces.RSAKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
-/** A signing key for one domain and selector, with its public half for the DNS record. */
-public record DkimKey(String domain, String selector, Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+/** A signing key for one domain and selector; its public half is derived only for the DNS record. */
+public record DkimKey(String domain, String selector, Algorithm algorithm, PrivateKey privateKey) {
 
     /** RFC 6376 §3.3 and RFC 8463 §3: the a= name and the k= name. */
     public enum Algorithm {
@@ -45,8 +44,8 @@ public record DkimKey(String domain, String selector, Algorithm algorithm, Priva
     }
 
     /** p=: RSA the DER SubjectPublicKeyInfo (RFC 6376 §3.6.1), Ed25519 the raw 32 bytes (RFC 8463 §4). */
-    public String publicKeyBase64() {
-        byte[] der = publicKey.getEncoded();
+    public String publicKeyBase64() throws GeneralSecurityException {
+        byte[] der = PemKeys.publicKey(algorithm, privateKey).getEncoded();
         if (algorithm == Algorithm.ED25519) {
             der = Arrays.copyOfRange(der, der.length - 32, der.length);
         }
@@ -55,11 +54,11 @@ public record DkimKey(String domain, String selector, Algorithm algorithm, Priva
 
     /** Key size in bits, for messages. */
     public int bits() {
-        return publicKey instanceof RSAPublicKey r ? r.getModulus().bitLength() : 256;
+        return privateKey instanceof RSAKey r ? r.getModulus().bitLength() : 256;
     }
 
     /** The TXT record to publish, as a zone file line; strings of at most 255 octets (RFC 1035 §3.3). */
-    public String dnsRecord() {
+    public String dnsRecord() throws GeneralSecurityException {
         String txt = "v=DKIM1; k=" + algorithm.keyType + "; p=" + publicKeyBase64();
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < txt.length(); i += 255) {

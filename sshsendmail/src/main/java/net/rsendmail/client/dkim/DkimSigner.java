@@ -45,9 +45,42 @@ public final class DkimSigner implements Admission {
         this.clock = clock;
     }
 
-    /** The queue's admission for {@code config}: as-is when no DKIM line is configured. */
+    /**
+     * The queue's admission for {@code config}: as-is when no DKIM line is configured; else a
+     * signer whose key files are already being loaded (see {@link #preload}).
+     */
     public static Admission admission(DkimConfig config) {
-        return config.enabled() ? new DkimSigner(config, Clock.systemUTC()) : Admission.AS_IS;
+        if (!config.enabled()) {
+            return Admission.AS_IS;
+        }
+        DkimSigner signer = new DkimSigner(config, Clock.systemUTC());
+        signer.preload();
+        return signer;
+    }
+
+    /**
+     * Loads the key files and signs once on a second thread while the caller reads and prepares the
+     * message: starting the JDK's providers and running the signature code for the first time cost
+     * tens of milliseconds that a second core hides. Keys from a command are loaded only when a
+     * message needs them (the command may ask for a passphrase). A failure here is remembered as it
+     * would be on first use, and reported then.
+     */
+    void preload() {
+        List<KeySource> files = config.keys().stream().filter(k -> k.file() != null).toList();
+        if (files.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            for (KeySource s : files) {
+                try {
+                    key(s).sign(new byte[32]);
+                } catch (KeyProblem | GeneralSecurityException | RuntimeException e) {
+                    // key(s) keeps a KeyProblem for the message that needs the key; the rest shows again there
+                }
+            }
+        }, "dkim-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

@@ -35,7 +35,7 @@ public record KeySource(String domain, String selector, Path file, List<String> 
     public DkimKey load() throws KeyProblem {
         byte[] pem = file != null ? readFile() : runCommand();
         PemKeys.Parsed p = PemKeys.parse(pem, describe());
-        DkimKey k = new DkimKey(domain, selector, p.algorithm(), p.privateKey(), p.publicKey());
+        DkimKey k = new DkimKey(domain, selector, p.algorithm(), p.privateKey());
         if (k.algorithm() == DkimKey.Algorithm.RSA && k.bits() < DkimKey.MIN_RSA_BITS) {
             throw new KeyProblem(describe() + ": the RSA key has " + k.bits() + " bits; DKIM keys need at least "
                     + DkimKey.MIN_RSA_BITS + " (make one with sshsendmail --dkim-keygen " + domain + " " + selector

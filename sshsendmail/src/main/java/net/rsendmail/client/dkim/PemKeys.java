@@ -28,7 +28,10 @@ final class PemKeys {
     private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
             (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
-    record Parsed(DkimKey.Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+    /** DER of AlgorithmIdentifier id-Ed25519 (1.3.101.112, RFC 8410 §3), as PKCS#8 puts it at offset 5. */
+    private static final byte[] ED25519_ALGORITHM = {0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70};
+
+    record Parsed(DkimKey.Algorithm algorithm, PrivateKey privateKey) {
     }
 
     private PemKeys() {
@@ -88,27 +91,43 @@ final class PemKeys {
             if (label.equals("RSA PRIVATE KEY")) {
                 return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8OfRsa(der))), what);
             }
-            try {
-                return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)), what);
-            } catch (GeneralSecurityException notRsa) {
-                return ed25519(KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)));
+            if (isEd25519(der)) { // the algorithm picks the parser: no failed RSA parse first, no exception
+                return new Parsed(DkimKey.Algorithm.ED25519,
+                        KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)));
             }
+            return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)), what);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new KeyProblem(what + ": not a usable RSA or Ed25519 private key (" + e.getMessage() + ")");
         }
     }
 
-    private static Parsed rsa(PrivateKey k, String what) throws GeneralSecurityException, KeyProblem {
-        if (!(k instanceof RSAPrivateCrtKey c)) {
-            throw new KeyProblem(what + ": an RSA key without its public exponent; export it again with openssl");
+    /** PKCS#8 (RFC 5208 §5): SEQUENCE { INTEGER version, AlgorithmIdentifier, ... } with a short outer length. */
+    private static boolean isEd25519(byte[] der) {
+        if (der.length < 5 + ED25519_ALGORITHM.length || der[0] != 0x30 || (der[1] & 0x80) != 0
+                || der[2] != 0x02 || der[3] != 0x01) {
+            return false;
         }
-        PublicKey pub = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(c.getModulus(),
-                c.getPublicExponent()));
-        return new Parsed(DkimKey.Algorithm.RSA, k, pub);
+        return java.util.Arrays.equals(der, 5, 5 + ED25519_ALGORITHM.length, ED25519_ALGORITHM, 0,
+                ED25519_ALGORITHM.length);
     }
 
-    /** The JDK 17 cannot derive an Ed25519 public key; key generation from the same 32-byte seed does (RFC 8032 §5.1.5). */
-    static Parsed ed25519(PrivateKey k) throws GeneralSecurityException {
+    private static Parsed rsa(PrivateKey k, String what) throws KeyProblem {
+        if (!(k instanceof RSAPrivateCrtKey)) {
+            throw new KeyProblem(what + ": an RSA key without its public exponent; export it again with openssl");
+        }
+        return new Parsed(DkimKey.Algorithm.RSA, k);
+    }
+
+    /**
+     * The public half, for the DNS record only (signing never needs it: deriving an Ed25519 public
+     * key costs a scalar multiplication). RSA from the CRT key's modulus and exponent; Ed25519 by
+     * key generation from the same 32-byte seed (RFC 8032 §5.1.5), which the JDK 17 cannot do directly.
+     */
+    static PublicKey publicKey(DkimKey.Algorithm algorithm, PrivateKey k) throws GeneralSecurityException {
+        if (algorithm == DkimKey.Algorithm.RSA) {
+            RSAPrivateCrtKey c = (RSAPrivateCrtKey) k;
+            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(c.getModulus(), c.getPublicExponent()));
+        }
         byte[] seed = ((EdECPrivateKey) k).getBytes().orElseThrow(() -> new GeneralSecurityException("no key bytes"));
         KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
         g.initialize(255, new SecureRandom() {
@@ -119,7 +138,7 @@ final class PemKeys {
                 System.arraycopy(seed, 0, out, 0, Math.min(seed.length, out.length));
             }
         });
-        return new Parsed(DkimKey.Algorithm.ED25519, k, g.generateKeyPair().getPublic());
+        return g.generateKeyPair().getPublic();
     }
 
     /** PKCS#8 PrivateKeyInfo around a PKCS#1 RSAPrivateKey (RFC 5208 §5), for the JDK's parser. */

@@ -40,19 +40,30 @@ public final class ClientLog {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (target.equals("none")) {
+        if (target.equals("none") && !verbose) {
             root.setLevel(Level.OFF);
             ready = true;
             return;
         }
-        Line appender = new Line(target, stderr);
-        appender.setContext(ctx);
-        appender.start();
-        root.addAppender(appender);
+        boolean verboseHere = verbose && target.equals("stderr");
+        if (!target.equals("none")) {
+            root.addAppender(appender(ctx, target, stderr, verboseHere ? Level.DEBUG : Level.INFO));
+        }
+        if (verbose && !verboseHere) {
+            // -v: the transcript on the terminal; the log keeps its usual lines
+            root.addAppender(appender(ctx, "stderr", stderr, Level.DEBUG));
+        }
         root.setLevel(Level.WARN);
         ctx.getLogger("net.rsendmail").setLevel(verbose ? Level.DEBUG : Level.INFO);
         ctx.getLogger("org.apache.sshd").setLevel(verbose ? Level.INFO : Level.ERROR);
         ready = true;
+    }
+
+    private static Line appender(LoggerContext ctx, String target, PrintStream stderr, Level least) {
+        Line appender = new Line(target, stderr, least);
+        appender.setContext(ctx);
+        appender.start();
+        return appender;
     }
 
     public static Logger get(String name) {
@@ -67,16 +78,21 @@ public final class ClientLog {
         private static final int FACILITY_MAIL = 2;
         private final String target;
         private final PrintStream stderr;
+        private final Level least;
         private final long pid = ProcessHandle.current().pid();
         private final RepeatFilter repeats = new RepeatFilter(REPEAT_WINDOW);
 
-        Line(String target, PrintStream stderr) {
+        Line(String target, PrintStream stderr, Level least) {
             this.target = target;
             this.stderr = stderr;
+            this.least = least;
         }
 
         @Override
         protected synchronized void append(ILoggingEvent e) {
+            if (!e.getLevel().isGreaterOrEqual(least)) {
+                return;
+            }
             String msg = e.getFormattedMessage();
             IThrowableProxy t = e.getThrowableProxy();
             if (t != null) {

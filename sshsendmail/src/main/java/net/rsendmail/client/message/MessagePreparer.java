@@ -44,20 +44,12 @@ public final class MessagePreparer {
     public PreparedMessage prepare(CommandLine cl, InputStream stdin) throws Refusal, IOException {
         List<String> recipients = new ArrayList<>();
         for (String r : cl.recipients()) {
-            recipients.add(qualify(r, true));
+            recipients.add(recipient(r));
         }
         if (!cl.extractRecipients() && recipients.isEmpty()) {
             throw Refusal.usage("no recipients given (name them as arguments, or use -t)");
         }
-        String sender = cl.sender();
-        if (sender != null && !sender.isEmpty()) {
-            try {
-                Mailbox m = Mailbox.parse(sender, true);
-                sender = m.isBare() ? m + "@" + identity.domain() : m.toString();
-            } catch (AddressException e) {
-                throw Refusal.badSender("bad sender address (" + e.getMessage() + "): " + sender);
-            }
-        }
+        String sender = cl.sender() == null ? null : sender(cl.sender());
 
         MessageInputStream in = new MessageInputStream(stdin, !cl.ignoreDots());
         byte[] head = new byte[8192];
@@ -190,6 +182,24 @@ public final class MessagePreparer {
             }
         }
         return changed ? b.toString() : null;
+    }
+
+    /** An envelope sender as given (-f, SMTP MAIL): "" stays the null sender, a bare local part is qualified. */
+    public String sender(String address) throws Refusal {
+        if (address.isEmpty()) {
+            return address;
+        }
+        try {
+            Mailbox m = Mailbox.parse(address, true);
+            return m.isBare() ? m + "@" + identity.domain() : m.toString();
+        } catch (AddressException e) {
+            throw Refusal.badSender("bad sender address (" + e.getMessage() + "): " + show(address));
+        }
+    }
+
+    /** An envelope recipient as given (argument, SMTP RCPT), qualified. */
+    public String recipient(String address) throws Refusal {
+        return qualify(address, true);
     }
 
     /** A bare local part gets this machine's domain, like sendmail's $j. */

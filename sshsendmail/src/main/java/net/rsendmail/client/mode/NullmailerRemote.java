@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.config.Deliverable;
 import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.config.RelayAddress;
 import net.rsendmail.client.outcome.ExitCodes;
@@ -129,6 +130,28 @@ public final class NullmailerRemote {
         return c;
     }
 
+    /** Where the options came from: the remote line for what it sets, the config file for the rest. */
+    public static Deliverable.Sources sources(Options o, Deliverable.Sources file) {
+        return new Deliverable.Sources() {
+            @Override
+            public String of(String key) {
+                String option = option(key);
+                return o.get(option) != null ? "nullmailer remote option " + option : file.of(key);
+            }
+
+            @Override
+            public Deliverable.Problem absent(String key) {
+                Deliverable.Problem p = file.absent(key);
+                return new Deliverable.Problem(p.where(), p.text() + ", and no " + option(key) + "= on the remote line");
+            }
+        };
+    }
+
+    /** The remote line's name for a config key. */
+    private static String option(String key) {
+        return key.equals("known_hosts") ? "known-hosts" : key.equals("relay") ? "host" : key;
+    }
+
     private static Path absolute(String v, String key) throws Problem {
         if (!v.startsWith("/")) {
             throw new Problem(ExitCodes.NM_USAGE, key + " must be an absolute path, got '" + v + "'");
@@ -193,7 +216,7 @@ public final class NullmailerRemote {
         return new FileInputStream("/proc/self/fd/3");
     }
 
-    static int fail(PrintStream err, int code, String text) {
+    public static int fail(PrintStream err, int code, String text) {
         err.println("sshsendmail: Failed: " + text);
         err.flush();
         return code;

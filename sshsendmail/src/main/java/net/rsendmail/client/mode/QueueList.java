@@ -39,6 +39,13 @@ public final class QueueList {
                         ? ", next try in " + age(Duration.between(now, e.nextAttempt())) : "";
                 out.printf("%58s  attempts %d%s: %s %s%n", "", e.attempts(), next, e.lastStatus(), e.lastError());
             }
+            if (e.delayWarned() != null) {
+                out.printf("%58s  sender warned of the delay %s ago%n", "", age(Duration.between(e.delayWarned(), now)));
+            }
+            if (e.reportOf() != null) {
+                // a DSN: what became of the message it reports on, next to its own fate above
+                out.printf("%58s  DSN for %s: %s%n", "", e.reportOf().original(), e.reportOf().reason());
+            }
         }
         out.printf("-- %d message(s), %d bytes%s%n", entries.size(), bytes,
                 drop > 0 ? "; " + drop + " waiting in the maildrop" : "");

@@ -46,11 +46,12 @@ public final class RunnerCommand {
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("net.rsendmail.client.Main");
         }
-        cmd.addAll(List.of(args));
+        // -C first: args may end in words (queue ids) after which no option is read
         if (explicitConfig != null) {
             cmd.add("-C");
             cmd.add(explicitConfig.toAbsolutePath().toString());
         }
+        cmd.addAll(List.of(args));
         return cmd;
     }
 }

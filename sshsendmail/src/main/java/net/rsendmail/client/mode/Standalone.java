@@ -19,6 +19,7 @@ import net.rsendmail.client.message.MessagePreparer;
 import net.rsendmail.client.message.PreparedMessage;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
+import net.rsendmail.queue.Admission;
 import net.rsendmail.queue.Envelope;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.Maildrop;
@@ -43,6 +44,7 @@ public final class Standalone {
     }
 
     public static Queued enqueue(CommandLine cl, ClientConfig config, InputStream stdin) throws Refusal {
+        Admission admission = DkimSigner.admission(config.dkim()); // first: its keys load while the message is read
         PreparedMessage pm;
         try {
             pm = new MessagePreparer(Identity.of(config.domain())).prepare(cl, stdin);
@@ -62,7 +64,7 @@ public final class Standalone {
             throw Refusal.usage("unusable address: " + refused);
         }
         try {
-            MailQueue q = MailQueue.open(config.queue(), MailQueue.EnvelopeCheck.ANY, DkimSigner.admission(config.dkim()));
+            MailQueue q = MailQueue.open(config.queue(), MailQueue.EnvelopeCheck.ANY, admission);
             if (q.isOwner()) {
                 return new Queued(q.enqueue(env, pm.content()), true, q.directory(), false);
             }

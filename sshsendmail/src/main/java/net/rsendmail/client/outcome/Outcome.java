@@ -39,7 +39,9 @@ public record Outcome(Kind kind, Cause cause, String status, String text, int re
         /** Our own configuration (config file, key file) is unusable. */
         CONFIG,
         /** The message could not be read locally. */
-        LOCAL_IO
+        LOCAL_IO,
+        /** The queue's administrator returned the message ({@code --bounce}). */
+        ADMIN
     }
 
     public Outcome {

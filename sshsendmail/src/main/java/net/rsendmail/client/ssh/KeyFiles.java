@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
+import net.rsendmail.client.config.Deliverable;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.outcome.Outcome.Cause;
 import org.apache.sshd.common.NamedResource;
@@ -20,7 +19,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
  * Loads the private key of {@code identity}: an OpenSSH key file (ed25519, ecdsa, rsa) without a
- * passphrase, readable by its owner only, like ssh(1) insists.
+ * passphrase, readable by its owner only ({@link Deliverable#identity}, ssh(1)'s rule).
  */
 public final class KeyFiles {
     private KeyFiles() {
@@ -46,23 +45,9 @@ public final class KeyFiles {
         if (identity == null) {
             throw config("no identity configured (key 'identity /path/to/private-key')");
         }
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(identity);
-        } catch (NoSuchFileException e) {
-            throw config("identity " + identity + ": no such file");
-        } catch (IOException e) {
-            throw config("identity " + identity + ": cannot read: " + e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            perms = Set.of();
-        }
-        for (PosixFilePermission p : perms) {
-            String name = p.name();
-            if (name.startsWith("GROUP_") || name.startsWith("OTHERS_")) {
-                throw config("identity " + identity + ": permissions " + octal(perms)
-                        + " are too open, the private key must be readable by its owner only (chmod 600 "
-                        + identity + ")");
-            }
+        Optional<String> unusable = Deliverable.identity(identity);
+        if (unusable.isPresent()) {
+            throw config(unusable.get());
         }
         try (InputStream in = Files.newInputStream(identity)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(identity.toString()),
@@ -90,13 +75,5 @@ public final class KeyFiles {
 
     private static SshFailure config(String text) {
         return new SshFailure(Outcome.temporary(Cause.CONFIG, "4.3.5", text));
-    }
-
-    static String octal(Set<PosixFilePermission> perms) {
-        int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return String.format("%04o", mode);
     }
 }

@@ -53,6 +53,7 @@ public final class RelayLink implements AutoCloseable {
         ChannelExec channel;
         Bounded out = new Bounded();
         Bounded err = new Bounded();
+        WireLog.note(relay, "exec " + command);
         try {
             channel = session.createExecChannel(command);
             channel.setOut(out);
@@ -106,6 +107,7 @@ public final class RelayLink implements AutoCloseable {
             if (stderr.isBlank()) {
                 stderr = out.text(); // some sendmails report on stdout
             }
+            WireLog.note(relay, "exit " + status + (stderr.isBlank() ? "" : ": " + stderr.strip()));
             Outcome o = ExitCodes.fromRelay(status, stderr);
             if (o.isDelivered() && writeError != null) {
                 // exit 0 without reading all of the message: what it handed on is not this message
@@ -142,7 +144,8 @@ public final class RelayLink implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.NO_CHANNEL, null, "cannot open a channel to relay " + relay + ": " + reason(e));
         }
-        LmtpClient client = new LmtpClient(channel.getInvertedOut(), channel.getInvertedIn());
+        WireLog.note(relay, "exec " + program + " --lmtp");
+        LmtpClient client = new LmtpClient(channel.getInvertedOut(), channel.getInvertedIn(), WireLog.of(relay));
         Deadline d = new Deadline(commandTimeout, () -> channel.close(true));
         try (d) {
             client.start(clientName);

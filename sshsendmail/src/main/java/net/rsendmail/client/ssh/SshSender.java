@@ -227,6 +227,7 @@ public final class SshSender implements AutoCloseable {
         ClientSession session = null;
         String where = relay.toString() + (relay.host().equals(target.getAddress().getHostAddress()) ? ""
                 : " (" + target.getAddress().getHostAddress() + ")");
+        WireLog.note(relay, "connecting to " + target.getAddress().getHostAddress() + " port " + target.getPort());
         try {
             ConnectFuture cf = client().connect(relay.user(), target,
                     AttributeRepository.ofKeyValuePair(KnownHostsVerifier.RELAY, relay), null);
@@ -263,6 +264,7 @@ public final class SshSender implements AutoCloseable {
                 throw new SshFailure(Outcome.temporary(Cause.SSH, "4.4.2", "SSH with relay " + where + " failed: "
                         + (t == null ? "session closed" : RelayLink.reason(t))));
             }
+            WireLog.note(relay, "host key accepted, authenticated as " + relay.user() + " with " + config.identity());
             RelayLink l = new RelayLink(relay, session, config.remoteCommand(), config.commandTimeout());
             session = null;
             return l;

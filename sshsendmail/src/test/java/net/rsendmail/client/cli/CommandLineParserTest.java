@@ -94,13 +94,25 @@ class CommandLineParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bs", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
+    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
         "--mta=exim", "-G", "-L", "-b", "-o"})
     void refusedWithUsageAndTheWordNamed(String opt) {
         Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse(opt, "a@b.org"));
         assertEquals(SysExit.USAGE, r.exit());
         assertEquals("5.5.4", r.status());
         assertTrue(r.reason().contains(opt.length() > 2 ? opt.substring(0, 2) : opt), r.reason());
+    }
+
+    @Test
+    void smtpModeTakesNoRecipientsButTheFlagsFrameworksAdd() throws Refusal {
+        assertEquals(Mode.SMTP, CommandLineParser.parse("-bs").mode());
+        CommandLine c = CommandLineParser.parse("-oi", "-FWeb Shop", "-bs");
+        assertEquals(Mode.SMTP, c.mode());
+        assertEquals("Web Shop", c.fullName());
+        Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse("-bs", "a@b.org"));
+        assertEquals(SysExit.USAGE, r.exit());
+        assertTrue(r.reason().contains("'a@b.org'"), r.reason());
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("-bs", "-bp"));
     }
 
     @Test
@@ -130,5 +142,43 @@ class CommandLineParserTest {
         assertThrows(Refusal.class, () -> CommandLineParser.parse("-bp", "a@b.org"));
         assertThrows(Refusal.class, () -> CommandLineParser.parse("--mta=postfix", "-t", "--", "a@b.org"));
         assertThrows(Refusal.class, () -> CommandLineParser.parse("-f", "a@b.org", "-r", "c@d.org", "x@y.org"));
+    }
+
+    @Test
+    void helpAndVersionWinOverEveryOtherWordBeforeTheEndOfOptions() throws Refusal {
+        assertEquals(Mode.HELP, CommandLineParser.parse("--help").mode());
+        assertEquals(Mode.HELP, CommandLineParser.parse("--mta=postfix", "--help").mode());
+        assertEquals(Mode.HELP, CommandLineParser.parse("-bp", "-q", "--help").mode(), "even with conflicting modes");
+        assertEquals(Mode.HELP, CommandLineParser.parse("-X", "--help").mode(), "even with an unknown option");
+        assertEquals(Mode.VERSION, CommandLineParser.parse("--nullmailer", "--version").mode());
+        assertEquals(Mode.VERSION, CommandLineParser.parse("--daemon", "--version").mode());
+        // after "--" it is a word like any other: here a recipient that is refused later, not help
+        assertEquals(List.of("--help"), CommandLineParser.parse("-i", "--", "--help").recipients());
+        // -h is sendmail's hop count, not help
+        assertEquals(SysExit.USAGE, assertThrows(Refusal.class, () -> CommandLineParser.parse("-h")).exit());
+    }
+
+    @Test
+    void queueOperationsTakeWords() throws Refusal {
+        CommandLine r = CommandLineParser.parse("--requeue", "20251122T021300123456Z-0123456789abcdef", "ALL");
+        assertEquals(Mode.REQUEUE, r.mode());
+        assertEquals(List.of("20251122T021300123456Z-0123456789abcdef", "ALL"), r.recipients());
+        assertEquals(Mode.DELETE, CommandLineParser.parse("-C", "/x.conf", "--delete", "ALL").mode());
+        assertEquals(Mode.BOUNCE, CommandLineParser.parse("--bounce", "-v", "--", "ALL").mode());
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("--delete", "--requeue", "ALL"));
+        assertThrows(Refusal.class, () -> CommandLineParser.parse("--delete", "-q"));
+    }
+
+    @Test
+    void usageIsOneTextWhoseFirstLineIsTheSynopsis() {
+        assertTrue(Usage.TEXT.startsWith(Usage.SYNOPSIS + "\n"));
+        assertTrue(Usage.TEXT.endsWith("\n"));
+        for (String mode : List.of("-bs", "-bp", "-q", "--daemon", "-bi", "--requeue", "--delete", "--bounce", "--mta=postfix",
+                "--nullmailer", "--dkim-keygen", "--dkim-record", "--help", "--version", "mailq", "newaliases")) {
+            assertTrue(Usage.TEXT.contains(mode), mode);
+        }
+        for (String line : Usage.TEXT.split("\n")) {
+            assertTrue(line.length() <= 110, line);
+        }
     }
 }

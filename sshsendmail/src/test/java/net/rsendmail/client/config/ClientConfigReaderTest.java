@@ -31,6 +31,7 @@ class ClientConfigReaderTest {
                 + "queue /var/spool/sshsendmail\n"
                 + "domain host.example.net\n"
                 + "connect_timeout 5s\nauth_timeout 7\ncommand_timeout 2m\nmax_lifetime 3d\n"
+                + "delay_warning 6h\n"
                 + "retry_min 30s\nretry_max 2h\nidle_timeout 0\nlog none\nbackground no\n"
                 + "remote_command /usr/local/bin/rsendmail\n");
         assertEquals(List.of(new RelayAddress("mail", "relay.example.net", 22),
@@ -41,6 +42,7 @@ class ClientConfigReaderTest {
         assertEquals(Duration.ofSeconds(7), c.authTimeout());
         assertEquals(Duration.ofMinutes(2), c.commandTimeout());
         assertEquals(Duration.ofDays(3), c.maxLifetime());
+        assertEquals(Duration.ofHours(6), c.delayWarning());
         assertEquals(Duration.ZERO, c.idleTimeout());
         assertEquals("none", c.log());
         assertEquals(false, c.background());
@@ -52,6 +54,8 @@ class ClientConfigReaderTest {
     void defaults() throws ConfigException {
         ClientConfig c = parse("");
         assertEquals(Duration.ofDays(5), c.maxLifetime());
+        assertEquals(Duration.ofHours(4), c.delayWarning(), "as Postfix's delay_warning_time once set");
+        assertEquals(Duration.ZERO, parse("delay_warning 0\n").delayWarning(), "0 = no delay warnings");
         assertEquals(ClientConfig.DEFAULT_QUEUE, c.queue());
         assertEquals("rsendmail", c.remoteCommand());
     }
@@ -65,6 +69,7 @@ class ClientConfigReaderTest {
         assertError("queue /a\nqueue /b\n", ":2: queue given twice");
         assertError("connect_timeout soon\n", ":1: connect_timeout: expected a duration");
         assertError("connect_timeout 0\n", "must be more than 0");
+        assertError("delay_warning 4 hours\n", ":1: delay_warning: expected a duration");
         assertError("log syslog2\n", ":1: log:");
         assertError("[policy x]\nrelay a@b\n", "sections are not used");
         assertError("remote_command /bin/sh\n", "remote_command");

@@ -45,6 +45,23 @@ class KeyLoadingTest {
     }
 
     @Test
+    void aKeyFileLoadedAheadSignsAndAProblemFoundAheadIsReportedWithTheMessage() throws Exception {
+        Path good = dir.resolve("good.pem");
+        Files.writeString(good, DkimVectorsTest.ed25519Pem());
+        byte[] msg = "From: a@example.org\nTo: b@example.net\nSubject: x\n\nhello\n".getBytes(StandardCharsets.US_ASCII);
+        net.rsendmail.queue.Envelope env = new net.rsendmail.queue.Envelope("a@example.org", List.of("b@example.net"));
+        net.rsendmail.queue.Admission signs = DkimSigner.admission(new DkimConfig(
+                List.of(new KeySource("example.org", "s1", good, null)), false));
+        String inserted = new String(signs.admit(env, msg).bytes(), StandardCharsets.US_ASCII);
+        assertTrue(inserted.startsWith("DKIM-Signature: v=1; a=ed25519-sha256;") && inserted.contains("s=s1;"), inserted);
+
+        net.rsendmail.queue.Admission missing = DkimSigner.admission(new DkimConfig(
+                List.of(new KeySource("example.org", "s1", dir.resolve("gone.pem"), null)), false));
+        String why = assertThrows(net.rsendmail.queue.Admission.NotNow.class, () -> missing.admit(env, msg)).getMessage();
+        assertTrue(why.contains("gone.pem") && why.contains("no such file"), why);
+    }
+
+    @Test
     void sources() throws Exception {
         Path f = dir.resolve("k.pem");
         KeySource missing = new KeySource("example.org", "s1", f, null);

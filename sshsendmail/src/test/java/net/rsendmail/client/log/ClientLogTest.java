@@ -34,6 +34,29 @@ class ClientLogTest {
     }
 
     @Test
+    void verboseShowsDebugLinesOnStderrWhileTheLogFileKeepsItsUsualLines() throws Exception {
+        Path file = dir.resolve("client.log");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ClientLog.init(file.toString(), true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        Logger log = ClientLog.get("test");
+        log.debug("relay r <<< 250 2.0.0 ok");
+        log.info("id=Q status=sent");
+        String shown = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(shown.contains("DEBUG relay r <<< 250 2.0.0 ok") && shown.contains("INFO id=Q status=sent"), shown);
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size(), lines::toString);
+        assertTrue(lines.get(0).endsWith("INFO id=Q status=sent"), lines.get(0));
+    }
+
+    @Test
+    void verboseWithoutALogStillShowsEverythingOnStderr() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ClientLog.init("none", true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        ClientLog.get("test").debug("relay r >>> DATA");
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("DEBUG relay r >>> DATA"));
+    }
+
+    @Test
     void anExistingLogFileKeepsTheModeTheAdminGaveIt() throws Exception {
         Path file = Files.createFile(dir.resolve("client.log"));
         Files.setAttribute(file, "unix:mode", 0640);

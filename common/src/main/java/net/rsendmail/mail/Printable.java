@@ -1,4 +1,4 @@
-package net.rsendmail.relay.cli;
+package net.rsendmail.mail;
 
 /** Makes a client's word safe to print on one line or log: escapes controls, cuts it short. */
 public final class Printable {

@@ -1,4 +1,4 @@
-package net.rsendmail.relay.lmtp;
+package net.rsendmail.smtp;
 
 import net.rsendmail.mail.Refusal;
 
@@ -6,11 +6,11 @@ import net.rsendmail.mail.Refusal;
  * The SMTP/LMTP reply for a refusal (RFC 5321 §4.2.2, §4.2.3), whose class always agrees with the
  * RFC 3463 status class (RFC 3463 §3.1: the first digits must match).
  */
-final class Replies {
+public final class Replies {
     private Replies() {
     }
 
-    static String line(Refusal r) {
+    public static String line(Refusal r) {
         String status = r.status();
         int code = code(status);
         if (code / 100 == 4 && status.charAt(0) == '5') {
@@ -19,7 +19,7 @@ final class Replies {
         return code + " " + status + " " + r.reason();
     }
 
-    static int code(String status) {
+    public static int code(String status) {
         boolean temporary = status.charAt(0) == '4';
         switch (status) {
             case "5.3.4": return 552;           // message too big

@@ -1,4 +1,4 @@
-package net.rsendmail.relay.io;
+package net.rsendmail.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

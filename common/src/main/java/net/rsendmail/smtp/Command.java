@@ -1,0 +1,59 @@
+package net.rsendmail.smtp;
+
+/**
+ * One SMTP (RFC 5321) or LMTP (RFC 2033) command line, parsed by {@link CommandParser}. What a
+ * command means for the open transaction is the session's business; syntax is settled here.
+ */
+public sealed interface Command {
+    /** HELO, EHLO or LHLO with the client's name. */
+    record Hello(String verb, String domain) implements Command {
+    }
+
+    /**
+     * {@code MAIL FROM:<address>} with its parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531
+     * SMTPUTF8, RFC 3461 ENVID and RET).
+     *
+     * @param address "" for the null sender
+     * @param size    the declared size, or -1 when not given
+     * @param envid   the decoded ENVID, or null
+     */
+    record Mail(String address, long size, boolean eightBitMime, boolean smtputf8, String envid) implements Command {
+    }
+
+    /** {@code RCPT TO:<address>}; RFC 3461 NOTIFY and ORCPT are checked and dropped. */
+    record Rcpt(String address) implements Command {
+    }
+
+    record Data() implements Command {
+    }
+
+    record Rset() implements Command {
+    }
+
+    record Noop() implements Command {
+    }
+
+    record Quit() implements Command {
+    }
+
+    record Vrfy(String argument) implements Command {
+    }
+
+    record Help() implements Command {
+    }
+
+    /** A command RFC 5321 or its extensions define that no session here implements (EXPN, AUTH, …). */
+    record NotImplemented(String verb) implements Command {
+    }
+
+    /** A verb nobody defines, made printable. */
+    record Unknown(String verb) implements Command {
+    }
+
+    /** A known verb with bad arguments: the reply says what is wrong. */
+    record Invalid(int code, String status, String text) implements Command {
+        public String line() {
+            return code + " " + status + " " + text;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package net.rsendmail.client.cli;
+
+/**
+ * What {@code sshsendmail --help} prints: every mode, on stdout, exit 0. Usage refusals repeat its
+ * first line after theirs.
+ */
+public final class Usage {
+    public static final String TEXT = String.join("\n",
+            "usage: sshsendmail [-t] [-i] [-f SENDER] [-F NAME] [-C FILE] [-v] [--] RECIPIENT ...   (sshsendmail --help)",
+            "       sshsendmail -bs [-F NAME] [-C FILE] [-v]   (SMTP on stdin/stdout: Symfony Mailer, Laravel)",
+            "       sshsendmail -bp | -q | --daemon | -bi",
+            "       sshsendmail --requeue ID ...|ALL | --delete ID ...|ALL | --bounce ID ...|ALL",
+            "       sshsendmail --mta=postfix -f SENDER -- RECIPIENT ...",
+            "       sshsendmail --nullmailer        (as /usr/lib/nullmailer/sshsendmail)",
+            "       sshsendmail --dkim-keygen DOMAIN SELECTOR [ed25519|rsa] | --dkim-record DOMAIN SELECTOR",
+            "       sshsendmail --help | --version",
+            "Send (the default, -bm): the message on stdin is queued, then delivered over SSH.",
+            "  -t             recipients from To, Cc and Bcc too (Bcc is removed)",
+            "  -i, -oi        a line with a single dot does not end the message",
+            "  -f, -r SENDER  envelope sender; <> is the null sender",
+            "  -F NAME        full name for the From header added when there is none",
+            "  -C FILE        config file (default /etc/sshsendmail.conf, or $SSHSENDMAIL_CONF)",
+            "  -v             verbose",
+            "  accepted and ignored: -oX, -B TYPE, -N DSN, -R RET, -V ENVID, -m, -n",
+            "SMTP (-bs): EHLO, MAIL, RCPT, DATA, RSET, NOOP, VRFY, HELP, QUIT on stdin/stdout; each message",
+            "  is queued as above before its 250; several per session.",
+            "Queue (run as its owner; root runs them as the owner):",
+            "  -bp            list the queue; also as 'mailq'",
+            "  -q             deliver what is due, once (-q30m too)",
+            "  --daemon       stay up and deliver as mail comes",
+            "  --requeue      failed or deferred messages back to the queue, due now (postsuper -r)",
+            "  --delete       delete messages (postsuper -d)",
+            "  --bounce       return messages to their senders now, with a DSN (5.0.0)",
+            "  -bi            newaliases: nothing to do; also as 'newaliases'",
+            "Exit: 0 done; 64 usage; 65 bad message; 67 unknown recipient or queue id; 69 refused for good;",
+            "73/74 queue not writable; 75 try again later (a message being delivered, too); 77 not allowed;",
+            "78 configuration (file:line in the message).",
+            "");
+
+    /** The first line: what a usage refusal adds after its own. */
+    public static final String SYNOPSIS = TEXT.substring(0, TEXT.indexOf('\n'));
+
+    private Usage() {
+    }
+}
