@@ -143,7 +143,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
                 continue;
             }
             if (marker != null) {
-                continue; // @cert-authority: host certificates are not used here
+                continue; // @cert-authority vouches for certificates only (see certificate())
             }
             if (same) {
                 return null;
