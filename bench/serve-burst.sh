@@ -40,38 +40,10 @@ MAXSTARTUPS=$((SENDERS + 10))
 . "$(dirname "$0")/relay-sshd.sh"
 start_relay_sshd
 
-# serve: its own port, the same stub, limits above the burst
-sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo "restrict $(cat "$tmp/key_java.pub")" >"$tmp/serve_keys"
-mkdir -p "$tmp/serve-state"
-cat >"$tmp/serve.conf" <<CONF
-sendmail $tmp/bin/sendmail
-log $tmp/serve.log
-state_dir $tmp/serve-state
-listen 127.0.0.1:$sport
-host_key $tmp/serve_host_key
-authorized_keys $tmp/serve_keys
-max_sessions $((SENDERS * 2))
-max_sessions_per_key $((SENDERS * 2))
-max_startups $((SENDERS * 2))
-CONF
-"$dist/bin/rsendmail" serve --config "$tmp/serve.conf" >"$tmp/serve.out" 2>&1 &
-serve_pid=$!
-for _ in $(seq 300); do grep -q 'serve: listening' "$tmp/serve.log" 2>/dev/null && break; sleep 0.1; done
-grep -q 'serve: listening' "$tmp/serve.log" || { echo "serve did not start" >&2; cat "$tmp/serve.out" >&2; exit 1; }
-echo "[127.0.0.1]:$sport $(cut -d' ' -f1,2 "$tmp/serve_host_key.pub")" >>"$tmp/known_hosts"
+. "$(dirname "$0")/relay-serve.sh"
+start_serve "$tmp/key_java" $((SENDERS * 2))
 
 now() { date +%s%N; }
-# one hand-over: $1 key, $2 port, $3 Message-ID; prints "ms exit"
-hand_over() {
-    local t0 rc
-    t0=$(now)
-    printf 'From: a@bench.example\nTo: b@example.org\nSubject: burst\nMessage-ID: <%s@bench.example>\n\nhello\n' "$3" |
-        ssh -F /dev/null -T -o BatchMode=yes -o UserKnownHostsFile="$tmp/known_hosts" -o GlobalKnownHostsFile=/dev/null \
-            -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -o IdentityAgent=none -o ConnectTimeout=60 \
-            -i "$1" -p "$2" -l "$user" 127.0.0.1 "rsendmail -f a@bench.example -- b@example.org" >/dev/null 2>&1 && rc=0 || rc=$?
-    echo "$(( ($(now) - t0) / 1000000 )) $rc"
-}
 # peak of the summed RSS (KiB) of $1 and its descendants, until $2 disappears
 rss_sampler() {
     python3 - "$1" "$2" <<'PY'

@@ -110,6 +110,7 @@ public final class Main {
             case SEND:
             case FLUSH:
             case DAEMON:
+            case RUNNER:
             case POSTFIX:
                 requireDeliverable(loaded);
                 break;
@@ -128,9 +129,11 @@ public final class Main {
             case LIST:
                 return Modes.list(config, out);
             case FLUSH:
-                return Modes.flush(config, explicitConfig(cl), cl.verbose(), err);
+                return Modes.flush(config, explicitConfig(cl), cl.selector(), cl.verbose(), err);
             case DAEMON:
                 return Modes.daemon(config, cl.verbose(), err);
+            case RUNNER:
+                return Modes.runner(config, cl.verbose(), err);
             case POSTFIX:
                 return Modes.postfix(cl, config, stdin, out);
             case REQUEUE:

@@ -7,17 +7,21 @@ import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import net.rsendmail.client.cli.CommandLine;
+import net.rsendmail.client.cli.QueueSelector;
+import net.rsendmail.client.cli.Terminal;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
 import net.rsendmail.client.config.Deliverable;
+import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.config.LoadedConfig;
-import net.rsendmail.client.delivery.Daemon;
+import net.rsendmail.client.delivery.DeliveryLoop;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.delivery.QueueLocks;
 import net.rsendmail.client.delivery.QueueAdmin;
@@ -37,7 +41,6 @@ import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueException;
-import org.slf4j.Logger;
 
 /** The modes other than queueing one message, kept apart so that the enqueue path loads none of this. */
 final class Modes {
@@ -53,61 +56,67 @@ final class Modes {
         }
     }
 
-    static int flush(ClientConfig config, Path explicitConfig, boolean verbose, PrintStream err) throws Refusal {
+    /**
+     * {@code -q}: attempts every queued message (or those {@code selector} picks) now, like
+     * postqueue -f, after waiting for a run at work to end. 0 when nothing is left deferred, else 75;
+     * a summary line on stderr when it is a terminal.
+     */
+    static int flush(ClientConfig config, Path explicitConfig, QueueSelector selector, boolean verbose, PrintStream err)
+            throws Refusal {
         MailQueue q = openQueue(config);
         if (!q.isOwner() && MailQueue.effectiveUid() == 0) {
-            return asOwner(q, explicitConfig, "-q", verbose ? List.of("-q", "-v") : List.of("-q"));
+            String arg = selector.argument();
+            return asOwner(q, explicitConfig, "-q", verbose ? List.of(arg, "-v") : List.of(arg));
         }
         requireOwner(q, "-q");
         ClientLog.init(config.log(), verbose, err); // only now: a log file is the owner's too
-        Logger log = ClientLog.get("runner");
-        String domain = Identity.domain(config.domain());
         Path lockPath = q.directory().resolve(QueueLocks.RUNNER);
-        try (SshSender sender = new SshSender(config)) {
-            QueueRunner runner = new QueueRunner(config, q, sender, domain);
-            boolean first = true;
-            while (true) {
-                boolean progress = false;
-                try (FileChannel ch = QueueLocks.open(q.directory(), QueueLocks.RUNNER)) {
-                    FileLock lock = ch.tryLock();
-                    if (lock == null) {
-                        log.debug("another runner is at work on {}", q.directory());
-                        return 0; // it looks again after releasing its lock
-                    }
-                    if (first) {
-                        runner.housekeeping();
-                        first = false;
-                    } else {
-                        runner.pickup();
-                    }
-                    for (int i = 0; i < 10_000; i++) {
-                        QueueRunner.Summary s = runner.runOnce(Instant.now());
-                        if (s.total() == 0) {
-                            break;
-                        }
-                        progress = true;
-                    }
-                    lock.release();
-                }
-                // A message queued while we held the lock may have had its own runner turned away;
-                // without progress, what is due cannot be delivered now: stop rather than spin.
-                if (!progress || q.due(Instant.now()).isEmpty()) {
-                    return 0;
-                }
+        // another run's message takes at most this long: connect, authenticate, the transaction's deadline
+        Duration patience = config.connectTimeout().plus(config.authTimeout()).plus(config.commandTimeout());
+        QueueRunner.Summary s;
+        QueueRunner.Backlog left;
+        try (FileChannel ch = QueueLocks.open(q.directory(), QueueLocks.RUNNER);
+             FileLock lock = QueueLocks.await(ch, patience)) {
+            if (lock == null) {
+                Refusal r = Refusal.temporary("-q: another queue run held " + lockPath + " for more than "
+                        + Durations.format(patience) + "; the mail stays queued for it");
+                ClientLog.get("runner").warn("{}", r.reason());
+                throw r;
+            }
+            try (SshSender sender = new SshSender(config)) {
+                QueueRunner runner = new QueueRunner(config, q, sender, Identity.domain(config.domain()));
+                runner.housekeeping();
+                s = runner.flush(selector);
+                left = runner.backlog();
             }
         } catch (IOException e) {
             throw new Refusal(SysExit.CANTCREAT, "4.3.0", "cannot lock " + lockPath + ": " + e.getMessage());
         }
+        if (Terminal.stderr()) {
+            err.println("sshsendmail: " + s.line(left.nextDue() == null ? null
+                    : Duration.between(Instant.now(), left.nextDue())));
+        }
+        return s.exit().code();
     }
 
     static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
+        return loop(config, DeliveryLoop.Lifetime.UNTIL_STOPPED, "--daemon", verbose, err);
+    }
+
+    /** {@code --runner}, started by sendmail calls: delivers, and stays while mail waits. */
+    static int runner(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
+        return loop(config, DeliveryLoop.Lifetime.WHILE_MAIL_WAITS, "--runner", verbose, err);
+    }
+
+    private static int loop(ClientConfig config, DeliveryLoop.Lifetime lifetime, String what, boolean verbose,
+                            PrintStream err) throws Refusal {
         MailQueue q = openQueue(config);
-        requireOwner(q, "--daemon");
+        requireOwner(q, what);
         ClientLog.init(config.log(), verbose, err);
         try {
-            return new Daemon(config, q, Identity.domain(config.domain())).run();
+            return new DeliveryLoop(config, q, Identity.domain(config.domain()), lifetime).run();
         } catch (IOException e) {
-            throw new Refusal(SysExit.CANTCREAT, "4.3.0", "daemon: " + e.getMessage());
+            throw new Refusal(SysExit.CANTCREAT, "4.3.0", what + ": " + e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import net.rsendmail.it.Proc;
 import net.rsendmail.it.RecordingSendmail;
 import net.rsendmail.it.Wait;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +163,35 @@ final class World implements AutoCloseable {
         return run(cmd, stdin, Map.of("SSHSENDMAIL_CONF", clientConf.toString()), Duration.ofSeconds(60));
     }
 
+    /** Queues {@link #message} from {@code sender} to {@code rcpts} (sendmail -i -f SENDER RCPT…); exit 0 or fails. */
+    void enqueue(String sender, String subject, String... rcpts) {
+        List<String> args = new ArrayList<>(List.of("-i", "-f", sender));
+        args.addAll(List.of(rcpts));
+        Proc.Result r = sshsendmail(message(sender, rcpts[0], subject), args.toArray(String[]::new));
+        if (r.exit() != 0) {
+            throw new AssertionError("sendmail exited " + r.exit() + ": " + r);
+        }
+    }
+
+    /** Starts {@code sshsendmail --daemon} and waits (bounded) for its "daemon started"; the caller stops it. */
+    Process startDaemon() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(sshsendmail().toString(), "--daemon")
+                .redirectOutput(dir.resolve("daemon.out").toFile()).redirectError(dir.resolve("daemon.err").toFile());
+        pb.environment().put("SSHSENDMAIL_CONF", clientConf.toString());
+        Process d = pb.start();
+        try {
+            Wait.until(() -> clientLog().contains("daemon started") || !d.isAlive(), Duration.ofSeconds(20),
+                    () -> clientLog() + Files2.read(dir.resolve("daemon.err")));
+        } catch (AssertionError e) {
+            d.destroyForcibly();
+            throw e;
+        }
+        if (!d.isAlive()) {
+            throw new AssertionError("daemon exited " + d.exitValue() + ": " + Files2.read(dir.resolve("daemon.err")));
+        }
+        return d;
+    }
+
     Proc.Result run(List<String> cmd, byte[] stdin, Map<String, String> env, Duration timeout) {
         return Proc.run(cmd, stdin, timeout, env, dir);
     }
@@ -184,11 +214,23 @@ final class World implements AutoCloseable {
         return Proc.commandLine(h).contains(conf) || Proc.environ(h).contains("SSHSENDMAIL_CONF=" + conf + "\0");
     }
 
+    /** Live runners a sendmail call of this world started ({@code --runner}: they stay while mail waits). */
+    List<ProcessHandle> runners() {
+        return Proc.find(h -> ours(h) && Proc.commandLine(h).contains(" --runner"));
+    }
+
+    /** Waits (bounded) until every sshsendmail of this world has ended by itself, else fails naming them. */
+    void awaitOwnGone(Duration timeout) {
+        Proc.awaitGone(this::ours, timeout, "sshsendmail of " + clientConf);
+    }
+
     @Override
     public void close() {
         try {
+            // a runner stays while mail waits (a test may leave some deferred): SIGTERM, as at shutdown
+            runners().forEach(ProcessHandle::destroy);
             // detached runners (setsid -f) outlive the sshsendmail that started them
-            Proc.awaitGone(this::ours, Duration.ofSeconds(30), "sshsendmail of " + clientConf);
+            awaitOwnGone(Duration.ofSeconds(30));
         } finally {
             sshd.close(); // and the relays under it, waited for
             if (!Boolean.getBoolean("it.keep")) {

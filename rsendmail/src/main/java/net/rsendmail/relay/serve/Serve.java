@@ -30,6 +30,9 @@ import org.apache.sshd.server.global.NoMoreSessionsHandler;
  * are refused ({@link RelayChannel}, {@link RefusedChannels}).
  */
 public final class Serve {
+    /** Without a connection for this long, the heap is collected and shrunk (see IdleHeap). */
+    static final long IDLE_COLLECT_MILLIS = 30_000;
+
     private final Path configFile;
     private final ServeConfig config;
     private final String log;
@@ -100,7 +103,7 @@ public final class Serve {
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
         server.setCommandFactory((channel, command) -> new RelayCommand(command, configFile));
-        server.addSessionListener(new Sessions(config, line -> line.write(log)));
+        server.addSessionListener(new Sessions(config, line -> line.write(log), IdleHeap.start(IDLE_COLLECT_MILLIS)));
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(config.authTimeout()));
         // The relay's IdleWatch ends an idle exec; this ends a connection that never opens one.
         RelayConfig relay = relayConfig();

@@ -23,16 +23,19 @@ final class Sessions implements SessionListener {
     private int all;
     private int unauthenticated;
     private final Map<String, Integer> perKey = new HashMap<>();
+    private final IdleHeap heap;
 
-    Sessions(ServeConfig config, Consumer<SessionLine> log) {
+    Sessions(ServeConfig config, Consumer<SessionLine> log, IdleHeap heap) {
         this.config = config;
         this.log = log;
+        this.heap = heap;
     }
 
     @Override
     public void sessionCreated(Session session) {
         SessionState state = new SessionState(new SessionLine(address(session.getRemoteAddress())));
         session.setAttribute(SessionState.KEY, state);
+        heap.opened();
         String over = null;
         synchronized (this) {
             all++;
@@ -74,6 +77,7 @@ final class Sessions implements SessionListener {
         if (state == null) {
             return;
         }
+        heap.closed();
         synchronized (this) {
             all--;
             if (state.authenticated) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param ignoreDots        -i/-oi: a line with a single dot does not end the message
  * @param config            -C FILE, or null
  * @param recipients        the words after the options, as given (checked later)
+ * @param selector          for {@link Mode#FLUSH}: which messages ({@code -qI}, {@code -qR}, {@code -qS}), else ALL
  */
 public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
-                          boolean ignoreDots, Path config, List<String> recipients, boolean verbose) {
+                          boolean ignoreDots, Path config, List<String> recipients, boolean verbose,
+                          QueueSelector selector) {
 
     /** What the program does this time. */
     public enum Mode {
@@ -24,10 +26,12 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         SMTP,
         /** -bp: list the queue. */
         LIST,
-        /** -q: deliver what is due, once. */
+        /** -q: attempt every queued message (or the selected ones) now, once. */
         FLUSH,
         /** --daemon: stay up and deliver. */
         DAEMON,
+        /** --runner: started by sendmail calls; delivers, and stays while mail waits in the queue. */
+        RUNNER,
         /** -bi: newaliases; nothing to do. */
         NEWALIASES,
         /** --mta=postfix: a Postfix pipe(8) transport, synchronous. */

@@ -30,6 +30,7 @@ public final class CommandLineParser {
         boolean ignoreDots = false;
         boolean verbose = false;
         Path config = null;
+        QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
         int i = 0;
         for (String w : argv) {
@@ -37,7 +38,7 @@ public final class CommandLineParser {
         }
         Mode asked = helpOrVersion(argv);
         if (asked != null) {
-            return new CommandLine(asked, null, null, false, false, null, List.of(), false);
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL);
         }
         while (i < argv.size()) {
             String w = argv.get(i);
@@ -56,6 +57,9 @@ public final class CommandLineParser {
                         break;
                     case "--daemon":
                         mode = set(mode, Mode.DAEMON, w);
+                        break;
+                    case "--runner":
+                        mode = set(mode, Mode.RUNNER, w);
                         break;
                     case "--nullmailer":
                         mode = set(mode, Mode.NULLMAILER, w);
@@ -130,9 +134,16 @@ public final class CommandLineParser {
                         break;
                     }
                     case 'q':
-                        // -q, or sendmail's -q<interval> (30m, 1h): flush once either way
-                        if (!glued.isEmpty() && !glued.matches("[0-9]+[smhdw]?")) {
-                            throw Refusal.usage("unsupported queue option " + show(w) + " (only -q)");
+                        // -q, or sendmail's -q<interval> (30m, 1h): flush once either way;
+                        // -qI/-qR/-qS<substr>: only the matching messages (sendmail(8))
+                        if (!glued.isEmpty() && "IRS".indexOf(glued.charAt(0)) >= 0) {
+                            if (selector != QueueSelector.ALL) {
+                                throw Refusal.usage("only one queue selector (-qI, -qR or -qS): " + show(w));
+                            }
+                            selector = QueueSelector.parse(w, glued);
+                        } else if (!glued.isEmpty() && !glued.matches("[0-9]+[smhdw]?")) {
+                            throw Refusal.usage("unsupported queue option " + show(w)
+                                    + " (-q, -qIQUEUEID, -qRRECIPIENT, -qSSENDER)");
                         }
                         mode = set(mode, Mode.FLUSH, w);
                         j = w.length();
@@ -188,7 +199,7 @@ public final class CommandLineParser {
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector);
     }
 
     /**

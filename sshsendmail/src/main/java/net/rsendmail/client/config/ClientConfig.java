@@ -23,7 +23,7 @@ import net.rsendmail.client.dkim.DkimConfig;
  * @param delayWarning    a message still deferred at this age gets one delay warning to its sender; 0 = never
  * @param retryMin        first retry delay
  * @param retryMax        retry delay ceiling
- * @param idleTimeout     the daemon closes its SSH connection after this long without work
+ * @param idleTimeout     the daemon and a staying runner close their SSH connection after this long without work
  * @param log             stderr, syslog, none or an absolute file name
  * @param background      after queueing, start a background delivery run (standalone mode)
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe

@@ -44,4 +44,19 @@ public final class Durations {
         }
         return s + "s";
     }
+
+    /** Rounded down to one unit, for people (-bp ages, next tries): 90s, 59m, 47h, 5d; negative is 0s. */
+    public static String approximate(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return s / 60 + "m";
+        }
+        if (s < 172800) {
+            return s / 3600 + "h";
+        }
+        return s / 86400 + "d";
+    }
 }

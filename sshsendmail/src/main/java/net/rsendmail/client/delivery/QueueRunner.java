@@ -1,13 +1,19 @@
 package net.rsendmail.client.delivery;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import net.rsendmail.client.cli.QueueSelector;
 import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.ssh.RelayModes;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.mail.SysExit;
 import net.rsendmail.queue.Claim;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;
@@ -42,8 +48,26 @@ public final class QueueRunner {
 
     /** Totals of one run. */
     public record Summary(int delivered, int deferred, int bounced, int failed) {
+        static final Summary NONE = new Summary(0, 0, 0, 0);
+
         public int total() {
             return delivered + deferred + bounced + failed;
+        }
+
+        Summary plus(Summary o) {
+            return new Summary(delivered + o.delivered, deferred + o.deferred, bounced + o.bounced, failed + o.failed);
+        }
+
+        /** 0 when nothing attempted is left deferred, else 75 (TEMPFAIL), like postqueue -f's caller expects. */
+        public SysExit exit() {
+            return deferred > 0 ? SysExit.TEMPFAIL : SysExit.OK;
+        }
+
+        /** {@code 3 delivered, 1 deferred (next try in 1m), 0 bounced}; {@code nextTry} only with deferred mail. */
+        public String line(Duration nextTry) {
+            return delivered + " delivered, " + deferred + " deferred"
+                    + (deferred > 0 && nextTry != null ? " (next try in " + Durations.approximate(nextTry) + ")" : "")
+                    + ", " + bounced + " bounced" + (failed > 0 ? ", " + failed + " failed (kept in failed/)" : "");
         }
     }
 
@@ -79,11 +103,37 @@ public final class QueueRunner {
 
     /** Delivers every message due at {@code now}, once each. */
     public Summary runOnce(Instant now) {
+        return run(now, QueueSelector.ALL, new HashSet<>());
+    }
+
+    /**
+     * {@code -q}: attempts every queued message that {@code selector} picks once, whatever its
+     * next-attempt time (like postqueue -f), and so also those that enter the queue meanwhile
+     * (maildrop pickups, bounces).
+     */
+    public Summary flush(QueueSelector selector) {
+        Set<QueueId> seen = new HashSet<>();
+        Summary total = Summary.NONE;
+        while (true) {
+            Summary s = run(Instant.MAX, selector, seen);
+            if (s.total() == 0) {
+                return total;
+            }
+            total = total.plus(s);
+            pickup();
+        }
+    }
+
+    /** Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks; adds them to it. */
+    private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
         Outcome stop = null; // after a run-wide failure the rest are deferred without a new try
         Transport transport = null;
         try {
             for (QueueId id : queue.due(now)) {
+                if (selector.excludes(id) || !seen.add(id)) {
+                    continue;
+                }
                 Optional<Claim> oc;
                 try {
                     oc = queue.claim(id);
@@ -95,6 +145,9 @@ public final class QueueRunner {
                     continue;
                 }
                 try (Claim c = oc.get()) {
+                    if (!selector.selects(c.message())) {
+                        continue; // released unchanged
+                    }
                     String mode = transport == null ? "none" : transport.mode();
                     Attempt a;
                     if (stop != null) {
@@ -146,19 +199,34 @@ public final class QueueRunner {
         return new Transport.Choice(new Transport.Lmtp(sender, modes, probe, domain, bs.batch()), null);
     }
 
-    /** When the next queued message is due, or null if none is waiting. */
-    public Instant nextDue() {
+    /**
+     * What still waits: the earliest next attempt in queue/ (null if nothing is there), whether
+     * another runner holds messages that may come back, and the maildrop's backlog.
+     */
+    public record Backlog(Instant nextDue, boolean claimed, int maildrop) {
+        public boolean isEmpty() {
+            return nextDue == null && !claimed && maildrop == 0;
+        }
+    }
+
+    public Backlog backlog() {
+        Instant next = null;
+        boolean claimed = false;
         try {
-            Instant next = null;
             for (QueueEntry e : queue.list()) {
                 if (e.status() == QueueEntry.Status.QUEUED && (next == null || e.nextAttempt().isBefore(next))) {
                     next = e.nextAttempt();
                 }
+                claimed |= e.status() == QueueEntry.Status.CLAIMED;
             }
-            return next;
         } catch (QueueException e) {
+            if (!Files.isDirectory(queue.directory())) {
+                LOG.warn("the queue directory {} is gone", queue.directory());
+                return new Backlog(null, false, 0);
+            }
             LOG.warn("cannot list the queue: {}", e.getMessage());
-            return Instant.now().plus(config.retryMin());
+            next = Instant.now().plus(config.retryMin()); // look again later rather than leave mail behind
         }
+        return new Backlog(next, claimed, queue.maildropBacklog());
     }
 }

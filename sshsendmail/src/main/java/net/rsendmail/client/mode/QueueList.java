@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;
@@ -28,19 +29,20 @@ public final class QueueList {
             bytes += e.size();
             String status = e.status() == QueueEntry.Status.CLAIMED ? "sending" : e.status().name().toLowerCase();
             byte[] head = q.messageHead(e.id(), 64 * 1024);
-            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), age(e.age(now)), e.sender(),
-                    head == null ? "" : " " + DkimSigner.describe(head));
+            out.printf("%-39s %-8s %9d %6s  <%s>%s%n", e.id(), status, e.size(), Durations.approximate(e.age(now)),
+                    e.sender(), head == null ? "" : " " + DkimSigner.describe(head));
             for (RecipientState r : e.recipients()) {
                 out.printf("%58s  <%s>%s%n", "", r.address(), r.state() == RecipientState.State.FAILED
                         ? " failed " + r.status() + " " + r.text() : "");
             }
             if (e.attempts() > 0 || !e.lastError().isEmpty()) {
                 String next = e.status() == QueueEntry.Status.QUEUED
-                        ? ", next try in " + age(Duration.between(now, e.nextAttempt())) : "";
+                        ? ", next try in " + Durations.approximate(Duration.between(now, e.nextAttempt())) : "";
                 out.printf("%58s  attempts %d%s: %s %s%n", "", e.attempts(), next, e.lastStatus(), e.lastError());
             }
             if (e.delayWarned() != null) {
-                out.printf("%58s  sender warned of the delay %s ago%n", "", age(Duration.between(e.delayWarned(), now)));
+                out.printf("%58s  sender warned of the delay %s ago%n", "",
+                        Durations.approximate(Duration.between(e.delayWarned(), now)));
             }
             if (e.reportOf() != null) {
                 // a DSN: what became of the message it reports on, next to its own fate above
@@ -49,19 +51,5 @@ public final class QueueList {
         }
         out.printf("-- %d message(s), %d bytes%s%n", entries.size(), bytes,
                 drop > 0 ? "; " + drop + " waiting in the maildrop" : "");
-    }
-
-    static String age(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s < 120) {
-            return s + "s";
-        }
-        if (s < 7200) {
-            return s / 60 + "m";
-        }
-        if (s < 172800) {
-            return s / 3600 + "h";
-        }
-        return s / 86400 + "d";
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line of {@code sshsendmail -q}: through bin/sshsendmail when known (JVM options,
+ * The command line of a runner ({@code sshsendmail --runner} or {@code -q}): through bin/sshsendmail when known (JVM options,
  * start-up archive), else this JVM. From root, for a queue root does not own, it runs as the
  * queue's owner (setpriv(1): uid of the queue directory, its group, the owner's groups): a
  * runner works only as the owner, so that everything in the queue stays the owner's.

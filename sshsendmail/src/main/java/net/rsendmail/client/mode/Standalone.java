@@ -29,8 +29,8 @@ import net.rsendmail.queue.QueueId;
 /**
  * Standalone sendmail: completes the message, queues it durably (directly, or through the
  * maildrop for users who cannot write the queue) and returns. Delivery happens elsewhere: in the
- * daemon if one runs, else in a detached background {@code sshsendmail -q} started here, so the
- * caller never waits for the network. Nothing of SSH or JavaMail is loaded on this path.
+ * daemon if one runs, else in a detached background {@code sshsendmail --runner} started here, so
+ * the caller never waits for the network. Nothing of SSH or JavaMail is loaded on this path.
  */
 public final class Standalone {
     /**
@@ -91,8 +91,9 @@ public final class Standalone {
     }
 
     /**
-     * Starts {@code sshsendmail -q} detached (own session, no terminal, output discarded unless the
-     * log goes to a file), unless a daemon serves this queue. Failures are not the caller's
+     * Starts {@code sshsendmail --runner} detached (own session, no terminal, output discarded
+     * unless the log goes to a file), unless a daemon or such a runner already serves this queue:
+     * it delivers, and stays while mail waits (see DeliveryLoop). Failures are not the caller's
      * problem: the mail is queued and the next run takes it.
      */
     public static void startRunner(Queued q, ClientConfig config, Path explicitConfig) {
@@ -113,7 +114,7 @@ public final class Standalone {
                 cmd.add("\"$@\" </dev/null >/dev/null 2>&1 &");
                 cmd.add("sh");
             }
-            cmd.addAll(RunnerCommand.of(q.asOwner() ? q.queueDir() : null, explicitConfig, "-q"));
+            cmd.addAll(RunnerCommand.of(q.asOwner() ? q.queueDir() : null, explicitConfig, "--runner"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("/")) // any cwd may be out of the owner's reach
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

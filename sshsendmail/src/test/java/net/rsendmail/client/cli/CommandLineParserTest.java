@@ -94,7 +94,7 @@ class CommandLineParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bv", "-qR", "-qSfoo", "-d0", "--unknown",
+    @ValueSource(strings = {"-X", "-Xlogfile", "-O", "-bd", "-bv", "-qR", "-qX", "-d0", "--unknown",
         "--mta=exim", "-G", "-L", "-b", "-o"})
     void refusedWithUsageAndTheWordNamed(String opt) {
         Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse(opt, "a@b.org"));
