@@ -121,6 +121,9 @@ public final class Main {
             case SEND: {
                 Standalone.Queued q = Standalone.enqueue(cl, config, stdin);
                 out.flush();
+                if (cl.verbose()) {
+                    return Modes.sendVerbose(q, config, explicitConfig(cl), err);
+                }
                 Standalone.startRunner(q, config, explicitConfig(cl));
                 return 0;
             }

@@ -92,11 +92,38 @@ final class Modes {
         } catch (IOException e) {
             throw new Refusal(SysExit.CANTCREAT, "4.3.0", "cannot lock " + lockPath + ": " + e.getMessage());
         }
-        if (Terminal.stderr()) {
+        if (verbose || Terminal.stderr()) {
             err.println("sshsendmail: " + s.line(left.nextDue() == null ? null
                     : Duration.between(Instant.now(), left.nextDue())));
         }
         return s.exit().code();
+    }
+
+    /**
+     * {@code sendmail -v}: the message just queued is delivered now, in the foreground, with the
+     * relay dialogue on stderr (sendmail(8) -v). The exit code is still that of the submission (0:
+     * accepted); what became of the message is on stderr, and if it was deferred the runner of a
+     * plain sendmail call takes over. Mail that went through the maildrop is the owner's to deliver.
+     */
+    static int sendVerbose(Standalone.Queued q, ClientConfig config, Path explicitConfig, PrintStream err)
+            throws Refusal {
+        if (!(q.direct() || q.asOwner())) {
+            err.println("sshsendmail: queued as " + q.id() + " in the maildrop of " + q.queueDir()
+                    + "; its owner's runner or daemon delivers it");
+            return 0;
+        }
+        err.println("sshsendmail: queued as " + q.id() + ", delivering it now");
+        int code;
+        try {
+            code = flush(config, explicitConfig, QueueSelector.of(q.id()), true, err);
+        } catch (Refusal r) {
+            err.println("sshsendmail: " + r.line() + " (the message stays queued)");
+            code = r.exit().code();
+        }
+        if (code != 0) {
+            Standalone.startRunner(q, config, explicitConfig);
+        }
+        return 0;
     }
 
     static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {

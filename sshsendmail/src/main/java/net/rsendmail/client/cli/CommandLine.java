@@ -63,6 +63,7 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
      * stay. As -i: the end of DATA is already found, a "." line is the message's own.
      */
     public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
-        return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose);
+        return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose,
+                QueueSelector.ALL);
     }
 }

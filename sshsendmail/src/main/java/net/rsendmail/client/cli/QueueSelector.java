@@ -31,6 +31,11 @@ public record QueueSelector(Field field, String substring) {
         substring = substring.toLowerCase(Locale.ROOT);
     }
 
+    /** Just the message {@code id} (what sendmail -v delivers at once). */
+    public static QueueSelector of(QueueId id) {
+        return new QueueSelector(Field.ID, id.value());
+    }
+
     /**
      * The selector of {@code -q<rest>}; {@code rest} starts with I, R or S. Refuses an empty
      * substring, white space, and for ids anything a queue id cannot contain.

@@ -55,7 +55,7 @@ public final class ClientLog {
         }
         root.setLevel(Level.WARN);
         ctx.getLogger("net.rsendmail").setLevel(verbose ? Level.DEBUG : Level.INFO);
-        ctx.getLogger("org.apache.sshd").setLevel(verbose ? Level.INFO : Level.ERROR);
+        ctx.getLogger("org.apache.sshd").setLevel(verbose ? Level.WARN : Level.ERROR); // its INFO lines say nothing to a user
         ready = true;
     }
 
