@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -357,5 +358,43 @@ class ClientIT {
         Proc.Result flush = w.run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 w.sshsendmail().toString(), "-C", w.clientConf.toString(), "-q"), null, Map.of(), Duration.ofSeconds(30));
         assertEquals(77, flush.exit(), flush::toString);
+    }
+
+    private Proc.Result keygen(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q"));
+        cmd.addAll(List.of(args));
+        Proc.Result r = w.run(cmd, new byte[0], Map.of(), Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), r::toString);
+        return r;
+    }
+
+    /**
+     * {@code certificate} against OpenSSH's {@code cert-authority,principals=…,command="rsendmail …"}
+     * line (the same line serve reads); the bare key's own line forces /bin/false, so only the
+     * certificate can deliver.
+     */
+    @Test
+    void aCertificateDeliversThroughOpenSshsCertAuthorityLine() {
+        Path ca = w.dir.resolve("ca");
+        keygen("-t", "ed25519", "-N", "", "-f", ca.toString());
+        keygen("-s", ca.toString(), "-I", "client-1", "-n", "laptop-1", "-z", "5", "-V", "-5m:+1h", w.clientKey + ".pub");
+        Path cert = Path.of(w.clientKey + "-cert.pub");
+        w.forceCommand("/bin/false");
+        w.authorize(ca, ",cert-authority,principals=\"laptop-1\"");
+        w.clientConfig("certificate " + cert + "\n");
+        Proc.Result r = postfix(World.message(ALICE, BOB, "cert"), ALICE, BOB);
+        assertEquals(0, r.exit(), () -> r + "\n" + w.sshdLog());
+        assertEquals(1, w.calls().size());
+        assertTrue(w.sshdLog().contains("ID client-1 (serial 5)"), w.sshdLog());
+        // without the certificate only the bare key is offered, and its line runs /bin/false
+        w.clientConfig("");
+        assertTrue(postfix(World.message(ALICE, BOB, "cert"), ALICE, BOB).exit() != 0);
+        assertEquals(1, w.calls().size());
+        // a certificate for a principal the line does not list is refused by sshd: nothing is handed over
+        keygen("-s", ca.toString(), "-I", "client-1", "-n", "kiosk-1", w.clientKey + ".pub");
+        w.clientConfig("certificate " + cert + "\n");
+        Proc.Result refused = postfix(World.message(ALICE, BOB, "cert"), ALICE, BOB);
+        assertTrue(refused.exit() != 0, refused::toString);
+        assertEquals(1, w.calls().size());
     }
 }

@@ -14,6 +14,9 @@ import java.util.List;
  * @param maxSessionsPerKey authenticated connections at once per key
  * @param maxStartups connections at once that have not authenticated yet (sshd_config MaxStartups)
  * @param authTimeout seconds a connection has to authenticate (sshd_config LoginGraceTime)
+ * @param hostCertificates OpenSSH host certificates for the host keys ({@code ssh-keygen -s CA -h})
+ * @param principalPolicies certificate principal to policy, first match wins
+ * @param revokedKeys the revoked keys and certificate serials, or null for none
  */
 public record ServeConfig(
         List<InetSocketAddress> listen,
@@ -22,7 +25,10 @@ public record ServeConfig(
         int maxSessions,
         int maxSessionsPerKey,
         int maxStartups,
-        long authTimeout) {
+        long authTimeout,
+        List<Path> hostCertificates,
+        List<PrincipalPolicy> principalPolicies,
+        Path revokedKeys) {
 
     public static final int DEFAULT_MAX_SESSIONS = 256;
     public static final int DEFAULT_MAX_SESSIONS_PER_KEY = 8;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import net.rsendmail.config.ConfigException;
@@ -14,7 +15,8 @@ import net.rsendmail.config.ConfigFile.Entry;
 public final class ServeConfigReader {
     /** The keys only {@code rsendmail serve} reads. */
     static final Set<String> KEYS = Set.of("listen", "host_key", "authorized_keys", "max_sessions",
-            "max_sessions_per_key", "max_startups", "auth_timeout");
+            "max_sessions_per_key", "max_startups", "auth_timeout", "host_certificate", "principal_policy",
+            "revoked_keys");
 
     private ServeConfigReader() {
     }
@@ -31,7 +33,15 @@ public final class ServeConfigReader {
         int perKey = ServeConfig.DEFAULT_MAX_SESSIONS_PER_KEY;
         int startups = ServeConfig.DEFAULT_MAX_STARTUPS;
         long authTimeout = ServeConfig.DEFAULT_AUTH_TIMEOUT;
+        List<Path> hostCertificates = new ArrayList<>();
+        List<PrincipalPolicy> principals = new ArrayList<>();
+        List<Entry> principalEntries = new ArrayList<>();
+        Path revokedKeys = null;
+        Set<String> policies = new HashSet<>();
         for (Entry e : entries) {
+            if ("policy".equals(e.section()) && e.isSectionHeader()) {
+                policies.add(e.sectionName());
+            }
             if (e.section() != null || !KEYS.contains(e.key())) {
                 continue;
             }
@@ -42,6 +52,9 @@ public final class ServeConfigReader {
                 case "max_sessions": maxSessions = count(e); break;
                 case "max_sessions_per_key": perKey = count(e); break;
                 case "max_startups": startups = count(e); break;
+                case "host_certificate": hostCertificates.add(ConfigFile.absolutePath(e)); break;
+                case "principal_policy": principals.add(principalPolicy(e)); principalEntries.add(e); break;
+                case "revoked_keys": revokedKeys = ConfigFile.absolutePath(e); break;
                 default: authTimeout = count(e); break; // auth_timeout, seconds
             }
         }
@@ -54,8 +67,23 @@ public final class ServeConfigReader {
         if (authorizedKeys == null) {
             throw new ConfigException(file + ": serve needs 'authorized_keys PATH'");
         }
+        for (int i = 0; i < principals.size(); i++) {
+            if (!policies.contains(principals.get(i).policy())) {
+                throw principalEntries.get(i).error("principal_policy: no [policy " + principals.get(i).policy()
+                        + "] section");
+            }
+        }
         return new ServeConfig(List.copyOf(listen), List.copyOf(hostKeys), authorizedKeys, maxSessions, perKey,
-                startups, authTimeout);
+                startups, authTimeout, List.copyOf(hostCertificates), List.copyOf(principals), revokedKeys);
+    }
+
+    /** {@code principal_policy PATTERN POLICY}: a glob of printable ASCII, then a policy name. */
+    private static PrincipalPolicy principalPolicy(Entry e) throws ConfigException {
+        List<String> w = e.words();
+        if (w.size() != 2 || !w.get(0).chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            throw e.error("principal_policy: expected PATTERN POLICY, such as 'principal_policy laptop-* laptop'");
+        }
+        return new PrincipalPolicy(w.get(0), w.get(1));
     }
 
     private static int count(Entry e) throws ConfigException {

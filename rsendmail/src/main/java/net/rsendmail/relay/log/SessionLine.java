@@ -4,7 +4,8 @@ import net.rsendmail.mail.Printable;
 
 /**
  * The one log line per SSH connection of {@code rsendmail serve}, beside the per-message
- * {@link RequestLine}s: {@code session remote= user= key= policy= duration_ms= status=}. The
+ * {@link RequestLine}s: {@code session remote= user= key= [cert_id= serial= ca=] policy=
+ * duration_ms= status=} (the cert_ fields for a certificate login). The
  * login name and any client words are escaped, so a client cannot forge log lines.
  */
 public final class SessionLine {
@@ -12,6 +13,7 @@ public final class SessionLine {
     private final long started = System.nanoTime();
     private volatile String user = "-";
     private volatile String key = "-";
+    private volatile String certificate = "";
     private volatile String policy = "-";
     private volatile String status;
     private volatile boolean failure = true;
@@ -31,6 +33,13 @@ public final class SessionLine {
         return this;
     }
 
+    /** A certificate login: its key id (escaped: the CA wrote it), serial and CA key fingerprint. */
+    public SessionLine certificate(String id, long serial, String caFingerprint) {
+        this.certificate = " cert_id=" + Printable.of(String.valueOf(id), 128) + " serial=" + Long.toUnsignedString(serial)
+                + " ca=" + caFingerprint;
+        return this;
+    }
+
     public SessionLine policy(String name) {
         this.policy = name == null ? "(default)" : name;
         return this;
@@ -47,7 +56,7 @@ public final class SessionLine {
 
     public String format() {
         long ms = (System.nanoTime() - started) / 1_000_000;
-        return "session remote=" + remote + " user=" + Printable.of(user, 64) + " key=" + key
+        return "session remote=" + remote + " user=" + Printable.of(user, 64) + " key=" + key + certificate
                 + " policy=" + Printable.of(policy) + " duration_ms=" + ms
                 + " status=" + Printable.of(status == null ? "closed before exec" : status, 600);
     }

@@ -32,31 +32,43 @@ final class FromPatterns {
     }
 
     static FromPatterns parse(String list) {
+        return parse(list, "from=", true);
+    }
+
+    /**
+     * A certificate's {@code source-address} critical option (PROTOCOL.certkeys): addresses and
+     * CIDR blocks only, no patterns and no negation.
+     */
+    static FromPatterns sourceAddress(String list) {
+        return parse(list, "source-address", false);
+    }
+
+    private static FromPatterns parse(String list, String what, boolean patterns) {
         List<Pattern> out = new ArrayList<>();
         for (String p : list.split(",", -1)) {
-            boolean neg = p.startsWith("!");
+            boolean neg = patterns && p.startsWith("!");
             String body = (neg ? p.substring(1) : p).toLowerCase(Locale.ROOT);
             if (body.isEmpty()) {
-                throw new IllegalArgumentException("from=: empty pattern");
+                throw new IllegalArgumentException(what + ": empty pattern");
             }
             int slash = body.indexOf('/');
             if (slash >= 0) {
-                byte[] addr = numeric(body.substring(0, slash));
+                byte[] addr = numeric(what, body.substring(0, slash));
                 String length = body.substring(slash + 1);
                 if (!length.matches("[0-9]{1,3}")) {
-                    throw new IllegalArgumentException("from=: bad prefix length in " + p);
+                    throw new IllegalArgumentException(what + ": bad prefix length in " + p);
                 }
                 int bits = Integer.parseInt(length);
                 if (bits > addr.length * 8) {
-                    throw new IllegalArgumentException("from=: prefix length out of range in " + p);
+                    throw new IllegalArgumentException(what + ": prefix length out of range in " + p);
                 }
                 out.add(new Pattern(neg, null, prefix(addr, bits), bits, addr.length));
-            } else if (body.indexOf('*') < 0 && body.indexOf('?') < 0) {
-                byte[] addr = numeric(body);
+            } else if (!patterns || (body.indexOf('*') < 0 && body.indexOf('?') < 0)) {
+                byte[] addr = numeric(what, body);
                 out.add(new Pattern(neg, null, prefix(addr, addr.length * 8), addr.length * 8, addr.length));
             } else {
                 if (!body.matches("[0-9a-f:.*?]+")) {
-                    throw new IllegalArgumentException("from=: '" + p + "' is a host name pattern; serve matches"
+                    throw new IllegalArgumentException(what + ": '" + p + "' is a host name pattern; serve matches"
                             + " addresses only (no reverse DNS)");
                 }
                 out.add(new Pattern(neg, body, null, 0, 0));
@@ -70,7 +82,7 @@ final class FromPatterns {
         String literal = NumericAddress.text(client);
         boolean positive = false;
         for (Pattern p : patterns) {
-            boolean m = p.glob() != null ? glob(p.glob(), literal)
+            boolean m = p.glob() != null ? Glob.matches(p.glob(), literal)
                     : addr.length == p.length() && prefix(addr, p.bits()).equals(p.network());
             if (m && p.negated()) {
                 return false;
@@ -80,11 +92,11 @@ final class FromPatterns {
         return positive;
     }
 
-    private static byte[] numeric(String s) {
+    private static byte[] numeric(String what, String s) {
         try {
             return NumericAddress.parse(s).getAddress();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("from=: " + e.getMessage() + "; serve matches addresses only (no reverse DNS)");
+            throw new IllegalArgumentException(what + ": " + e.getMessage() + "; serve matches addresses only (no reverse DNS)");
         }
     }
 
@@ -92,31 +104,5 @@ final class FromPatterns {
         BigInteger v = new BigInteger(1, addr);
         int drop = addr.length * 8 - bits;
         return v.shiftRight(drop);
-    }
-
-    /** {@code *} and {@code ?} against {@code s}, without backtracking recursion: time at most the product of the two lengths */
-    private static boolean glob(String p, String s) {
-        int i = 0;
-        int j = 0;
-        int star = -1;
-        int mark = 0;
-        while (j < s.length()) {
-            if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == s.charAt(j))) {
-                i++;
-                j++;
-            } else if (i < p.length() && p.charAt(i) == '*') {
-                star = i++;
-                mark = j;
-            } else if (star >= 0) {
-                i = star + 1;
-                j = ++mark;
-            } else {
-                return false;
-            }
-        }
-        while (i < p.length() && p.charAt(i) == '*') {
-            i++;
-        }
-        return i == p.length();
     }
 }

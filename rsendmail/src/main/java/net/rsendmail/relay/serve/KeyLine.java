@@ -15,26 +15,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import net.rsendmail.mail.Refusal;
-import net.rsendmail.relay.TrustedArgs;
-import net.rsendmail.relay.cli.Grammar;
-import net.rsendmail.relay.cli.ShellWords;
 import net.rsendmail.mail.Printable;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
  * One authorized_keys line as serve applies it (sshd(8), AUTHORIZED_KEYS FILE FORMAT). Enforced:
  * {@code command="… rsendmail [--config F] [--policy NAME]"} (only those trusted options are read
- * from it, so one file serves OpenSSH's forced command and serve), {@code from=} and
- * {@code expiry-time=}. {@code restrict} and the {@code no-*} options are accepted: serve grants
- * none of what they take away. Any other option refuses the line, never ignored.
+ * from it, so one file serves OpenSSH's forced command and serve), {@code from=},
+ * {@code expiry-time=}, {@code cert-authority} (the key is a CA: it admits user certificates it
+ * signed, never itself) and, on such a line only, {@code principals="a,b"}. {@code restrict} and
+ * the {@code no-*} options are accepted: serve grants none of what they take away. Any other
+ * option refuses the line, never ignored.
  *
- * @param trusted the trusted options from {@code command=}, empty when there is none
+ * @param forced the trusted options from {@code command=}, {@link Forced#NONE} when there is none
+ * @param principals the {@code principals=} names, or null when the line has none
  */
-record KeyLine(int number, PublicKey key, String fingerprint, List<String> trusted, FromPatterns from,
-        Instant expiry) {
+record KeyLine(int number, PublicKey key, String fingerprint, Forced forced, FromPatterns from,
+        Instant expiry, boolean certAuthority, List<String> principals) {
+
+    /** The trusted options as the relay takes them. */
+    List<String> trusted() {
+        return forced.argv();
+    }
 
     private static final Set<String> IMPLIED = Set.of("restrict", "no-pty", "no-port-forwarding",
             "no-agent-forwarding", "no-x11-forwarding", "no-user-rc");
@@ -60,19 +65,12 @@ record KeyLine(int number, PublicKey key, String fingerprint, List<String> trust
             options = p.options();
             keyText = text.substring(p.end()).strip();
         }
-        PublicKey key;
-        try {
-            key = PublicKeyEntry.parsePublicKeyEntry(keyText).resolvePublicKey(null, Map.of(),
-                    PublicKeyEntryResolver.FAILING);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a public key: " + Printable.of(String.valueOf(e.getMessage()), 120));
-        }
-        if (key == null) {
-            throw new IllegalArgumentException("unsupported key type " + Printable.of(first, 60));
-        }
-        List<String> trusted = List.of();
+        PublicKey key = publicKey(keyText);
+        Forced forced = Forced.NONE;
         FromPatterns from = null;
         Instant expiry = null;
+        boolean certAuthority = false;
+        List<String> principals = null;
         Set<String> seen = new HashSet<>();
         for (KeyOptions.Option o : options) {
             if (IMPLIED.contains(o.name()) && o.value() == null) {
@@ -82,18 +80,61 @@ record KeyLine(int number, PublicKey key, String fingerprint, List<String> trust
                 throw new IllegalArgumentException("option " + o.name() + " given twice");
             }
             switch (o.name()) {
-                case "command": trusted = trusted(value(o)); break;
+                case "command": forced = Forced.parse("command=", value(o)); break;
+                case "cert-authority": certAuthority = flag(o); break;
+                case "principals": principals = principals(value(o)); break;
                 case "from": from = FromPatterns.parse(value(o)); break;
                 case "expiry-time": expiry = expiry(value(o)); break;
                 default: throw new IllegalArgumentException("option '" + Printable.of(o.name(), 60)
                         + "' is not supported by rsendmail serve");
             }
         }
-        return new KeyLine(number, key, KeyUtils.getFingerPrint(key), trusted, from, expiry);
+        if (principals != null && !certAuthority) {
+            throw new IllegalArgumentException("principals= is only for a cert-authority line");
+        }
+        if (key instanceof OpenSshCertificate) {
+            throw new IllegalArgumentException("a certificate is not a key for authorized_keys; list its CA with cert-authority");
+        }
+        return new KeyLine(number, key, KeyUtils.getFingerPrint(key), forced, from, expiry, certAuthority, principals);
     }
 
-    private static boolean looksLikeKeyType(String word) {
+    /** {@code TYPE BASE64 [COMMENT]}, as in authorized_keys and ssh-keygen's .pub files. */
+    static PublicKey publicKey(String text) {
+        PublicKey key;
+        try {
+            key = PublicKeyEntry.parsePublicKeyEntry(text).resolvePublicKey(null, Map.of(),
+                    PublicKeyEntryResolver.FAILING);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not a public key: " + Printable.of(String.valueOf(e.getMessage()), 120));
+        }
+        if (key == null) {
+            throw new IllegalArgumentException("unsupported key type " + Printable.of(text.split("\\s", 2)[0], 60));
+        }
+        return key;
+    }
+
+    static boolean looksLikeKeyType(String word) {
         return word.matches("(ssh|ecdsa|sk)-[A-Za-z0-9@.-]+");
+    }
+
+    private static boolean flag(KeyOptions.Option o) {
+        if (o.value() != null) {
+            throw new IllegalArgumentException("option " + o.name() + " takes no value");
+        }
+        return true;
+    }
+
+    /** {@code principals="a,b"}: names compared literally with the certificate's (sshd(8)). */
+    private static List<String> principals(String v) {
+        List<String> out = new ArrayList<>();
+        for (String p : v.split(",", -1)) {
+            if (p.isEmpty() || !p.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+                throw new IllegalArgumentException("principals=\"" + Printable.of(v, 60)
+                        + "\": names are printable ASCII without blanks, separated by commas");
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
     }
 
     private static String value(KeyOptions.Option o) {
@@ -101,34 +142,6 @@ record KeyLine(int number, PublicKey key, String fingerprint, List<String> trust
             throw new IllegalArgumentException("option " + o.name() + " needs a value");
         }
         return o.value();
-    }
-
-    /** {@code command=}: rsendmail's path, then only --config and --policy (SPEC §2.1). */
-    private static List<String> trusted(String command) {
-        try {
-            List<String> words = ShellWords.split(command);
-            if (words.isEmpty()) {
-                throw new IllegalArgumentException("command=\"\" is empty");
-            }
-            Grammar.checkProgram(words.get(0));
-            List<String> args = words.subList(1, words.size());
-            TrustedArgs t = TrustedArgs.parse(args.toArray(new String[0]));
-            if (t.check() || !t.rest().isEmpty()) {
-                throw new IllegalArgumentException("command=: only --config and --policy may follow rsendmail");
-            }
-            List<String> out = new ArrayList<>();
-            if (t.configExplicit()) {
-                out.add("--config");
-                out.add(t.config().toString());
-            }
-            if (t.policy() != null) {
-                out.add("--policy");
-                out.add(t.policy());
-            }
-            return List.copyOf(out);
-        } catch (Refusal r) {
-            throw new IllegalArgumentException("command=: " + r.getMessage());
-        }
     }
 
     /**

@@ -58,7 +58,7 @@ final class RelayCommand implements Command {
     public void start(ChannelSession channel, Environment env) {
         SessionState state = SessionState.of(channel.getSession());
         state.execStarted = true;
-        List<String> argv = new ArrayList<>(state.keyLine.trusted());
+        List<String> argv = new ArrayList<>(state.login.trusted());
         if (!argv.contains("--config")) {
             argv.addAll(0, List.of("--config", config.toString()));
         }

@@ -19,7 +19,6 @@ import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
@@ -62,6 +61,9 @@ public final class Serve {
     public static Serve configure(Path configFile) throws ConfigException {
         ServeConfig c = ServeConfigReader.load(configFile);
         RelayConfig r = RelayConfigReader.load(configFile, true);
+        if (c.revokedKeys() != null) {
+            RevokedKeys.check(c.revokedKeys());
+        }
         return new Serve(configFile, c, r);
     }
 
@@ -72,13 +74,19 @@ public final class Serve {
     /** Starts listening; returns the bound addresses. */
     public List<SocketAddress> start() throws IOException, GeneralSecurityException {
         server.setKeyPairProvider(HostKeys.load(config.hostKeys(), l -> log(false, l)));
-        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        if (!config.hostCertificates().isEmpty()) {
+            server.setHostKeyCertificateProvider(HostKeys.certificates(config.hostCertificates(),
+                    server.getKeyPairProvider()));
+        }
+        server.setUserAuthFactories(List.of(ServeUserAuth.FACTORY));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setPublickeyAuthenticator(new KeyAuthenticator(
-                new AuthorizedKeys(config.authorizedKeys(), l -> log(true, l))));
+        AuthorizedKeys keys = new AuthorizedKeys(config.authorizedKeys(), l -> log(true, l));
+        RevokedKeys revoked = RevokedKeys.of(config.revokedKeys(), l -> log(true, l));
+        server.setPublickeyAuthenticator(new KeyAuthenticator(keys, revoked,
+                new CertificateRules(keys, revoked, config.principalPolicies())));
         List<ChannelFactory> channels = new ArrayList<>();
         channels.add(new ChannelSessionFactory() {
             @Override

@@ -4,12 +4,12 @@ import net.rsendmail.relay.log.SessionLine;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 
-/** What serve knows about one connection: its log line and the authorized_keys line it logged in with. */
+/** What serve knows about one connection: its log line and what its login decided. */
 final class SessionState {
     static final AttributeKey<SessionState> KEY = new AttributeKey<>();
 
     final SessionLine line;
-    volatile KeyLine keyLine;
+    volatile Login login;
     volatile boolean authenticated;
     volatile String authRefusal;
     volatile boolean execStarted;

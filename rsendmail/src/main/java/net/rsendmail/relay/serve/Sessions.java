@@ -58,7 +58,7 @@ final class Sessions implements SessionListener {
             return;
         }
         SessionState state = SessionState.of(session);
-        String key = state.keyLine.fingerprint();
+        String key = state.login.key();
         boolean over;
         synchronized (this) {
             state.authenticated = true;
@@ -81,7 +81,7 @@ final class Sessions implements SessionListener {
         synchronized (this) {
             all--;
             if (state.authenticated) {
-                perKey.computeIfPresent(state.keyLine.fingerprint(), (k, n) -> n == 1 ? null : n - 1);
+                perKey.computeIfPresent(state.login.key(), (k, n) -> n == 1 ? null : n - 1);
             } else {
                 unauthenticated--;
             }

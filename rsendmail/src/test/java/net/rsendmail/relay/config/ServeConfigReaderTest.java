@@ -66,11 +66,32 @@ class ServeConfigReaderTest {
         "listen 127.0.0.1:22\\nauth_timeout -1;   auth_timeout",
         "listen 127.0.0.1:22\\nmax_sessions_per_key many; max_sessions_per_key",
         "listen 127.0.0.1:22\\nmax_sessions;      max_sessions",
+        "listen 127.0.0.1:22\\nprincipal_policy laptop-*; expected PATTERN POLICY",
+        "listen 127.0.0.1:22\\nprincipal_policy a b c; expected PATTERN POLICY",
+        "listen 127.0.0.1:22\\nprincipal_policy laptop-* nosuch; :2: principal_policy: no [policy nosuch] section",
+        "listen 127.0.0.1:22\\nrevoked_keys relative/path; revoked_keys",
+        "listen 127.0.0.1:22\\nhost_certificate relative; host_certificate",
     })
     void badValuesNameTheProblem(String lines, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> read(lines.replace("\\n", "\n") + "\n" + BASE));
         assertTrue(e.getMessage().contains(message.strip()), e.getMessage());
         assertTrue(e.getMessage().contains(FILE.toString()), e.getMessage());
+    }
+
+    /** Certificates: host certificates and principal_policy repeat, in file order; revoked_keys is one file. */
+    @Test
+    void certificateKeys() throws Exception {
+        ServeConfig c = read("listen 127.0.0.1:22\n" + BASE + "host_certificate /hk-cert.pub\nhost_certificate /k2-cert.pub\n"
+                + "principal_policy laptop-* laptop\nprincipal_policy * other\nrevoked_keys /etc/rsendmail/revoked\n"
+                + "[policy laptop]\n[policy other]\n");
+        assertEquals(List.of(Path.of("/hk-cert.pub"), Path.of("/k2-cert.pub")), c.hostCertificates());
+        assertEquals(List.of(new PrincipalPolicy("laptop-*", "laptop"), new PrincipalPolicy("*", "other")),
+                c.principalPolicies());
+        assertEquals(Path.of("/etc/rsendmail/revoked"), c.revokedKeys());
+        ServeConfig d = read("listen 127.0.0.1:22\n" + BASE);
+        assertEquals(List.of(), d.hostCertificates());
+        assertEquals(List.of(), d.principalPolicies());
+        assertEquals(null, d.revokedKeys());
     }
 
     @Test

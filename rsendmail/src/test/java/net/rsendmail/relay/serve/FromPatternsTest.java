@@ -116,4 +116,34 @@ class FromPatternsTest {
     void keepsTheAdminsTextForTheLog() {
         assertEquals("!10.0.0.1,10.0.0.0/8", FromPatterns.parse("!10.0.0.1,10.0.0.0/8").toString());
     }
+
+    /** A certificate's source-address: addresses and CIDR blocks only (PROTOCOL.certkeys). */
+    @ParameterizedTest(name = "source-address {0} {1} -> {2}")
+    @CsvSource(delimiter = ';', value = {
+        "10.0.0.0/8,192.0.2.7;     192.0.2.7;   true",
+        "10.0.0.0/8,192.0.2.7;     192.0.2.8;   false",
+        "2001:db8::/32;            2001:db8::9; true",
+        "2001:db8::/32;            192.0.2.1;   false",
+    })
+    void sourceAddress(String list, String client, boolean expected) throws Exception {
+        assertEquals(expected, FromPatterns.sourceAddress(list).matches(InetAddress.getByName(client)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '\0', value = {
+        "~                         source-address: empty pattern",
+        "10.0.0.0/8,~              source-address: empty pattern",
+        "!10.0.0.0/8~              source-address:",
+        "10.0.0.*~                 source-address:",
+        "*~                        source-address:",
+        "relay.example.org~        source-address:",
+        "10.0.0.0/33~              source-address: prefix length out of range",
+        "10.0.0.0/x~               source-address: bad prefix length",
+        "10.0.0.0 /8~              source-address:",
+    })
+    void sourceAddressRefusesPatternsAndNames(String list, String message) {
+        String m = assertThrows(IllegalArgumentException.class, () -> FromPatterns.sourceAddress(list == null ? "" : list))
+                .getMessage();
+        assertTrue(m.startsWith(message.strip()), m);
+    }
 }

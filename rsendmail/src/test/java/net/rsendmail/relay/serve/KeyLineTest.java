@@ -87,8 +87,15 @@ class KeyLineTest {
         "permitlisten=\"0.0.0.0:25\"~                      'permitlisten' is not supported",
         "environment=\"LD_PRELOAD=/tmp/x.so\"~             'environment' is not supported",
         "tunnel=\"0\"~                                     'tunnel' is not supported",
-        "principals=\"root\"~                              'principals' is not supported",
-        "cert-authority~                                   'cert-authority' is not supported",
+        "principals=\"root\"~                              principals= is only for a cert-authority line",
+        "cert-authority=\"yes\"~                           cert-authority takes no value",
+        "cert-authority,principals~                        principals needs a value",
+        "cert-authority,principals=\"\"~                   names are printable ASCII",
+        "cert-authority,principals=\"a,,b\"~               names are printable ASCII",
+        "cert-authority,principals=\"a b\"~                names are printable ASCII",
+        "cert-authority,principals=\"a\u0007\"~            names are printable ASCII",
+        "cert-authority,cert-authority~                    cert-authority given twice",
+        "cert-authority,principals=\"a\",principals=\"b\"~ principals given twice",
         "no-touch-required~                                'no-touch-required' is not supported",
         "verify-required~                                  'verify-required' is not supported",
         "from=\"*.example.org\"~                           host name pattern",
@@ -97,6 +104,26 @@ class KeyLineTest {
     void refusedOptions(String options, String message) {
         String m = refusal(options.strip());
         assertTrue(m.contains(message.strip()), m);
+    }
+
+    /** cert-authority: the key is a CA; principals= (literal names) only on such a line. */
+    @Test
+    void certAuthorityLinesCarryTheirPrincipals() {
+        KeyLine ca = line("cert-authority,principals=\"laptop-1,build\",command=\"rsendmail --policy p\",from=\"127.0.0.1\"");
+        assertTrue(ca.certAuthority());
+        assertEquals(List.of("laptop-1", "build"), ca.principals());
+        assertEquals(List.of("--policy", "p"), ca.trusted());
+        KeyLine bare = line("cert-authority");
+        assertTrue(bare.certAuthority());
+        assertNull(bare.principals());
+        assertTrue(!line("").certAuthority());
+    }
+
+    /** A certificate in authorized_keys is no key to log in with: OpenSSH wants its CA on a cert-authority line. */
+    @Test
+    void aCertificateIsNotAnAuthorizedKey() {
+        String cert = "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIB";
+        assertThrows(IllegalArgumentException.class, () -> KeyLine.parse(1, cert));
     }
 
     @Test

@@ -11,6 +11,7 @@ import net.rsendmail.client.dkim.DkimConfig;
  * @param file            where it was read from, or null for built-in defaults
  * @param relays          tried in order
  * @param identity        private key, or null (then the default key names in ~/.ssh are not tried either)
+ * @param certificate     OpenSSH user certificate of the identity's key ({@code -cert.pub}), or null
  * @param knownHosts      OpenSSH known_hosts file
  * @param queue           queue directory
  * @param domain          qualifies bare addresses and is the right-hand side of Message-IDs; null = host name
@@ -28,7 +29,7 @@ import net.rsendmail.client.dkim.DkimConfig;
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
  * @param dkim            DKIM keys, applied as a message enters the queue
  */
-public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path knownHosts, Path queue,
+public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
                            Duration retryMax, Duration idleTimeout, String log, boolean background, Batch batch,
@@ -47,38 +48,38 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
 
     /** The built-in defaults, before any file is read. */
     public static ClientConfig defaults() {
-        return new ClientConfig(null, List.of(), null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
+        return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
                 Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true,
                 Batch.AUTO, DkimConfig.NONE);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
-        return new ClientConfig(file, r, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
+        return new ClientConfig(file, r, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
                 background, batch, dkim);
     }
 
     public ClientConfig withIdentity(Path p) {
-        return new ClientConfig(file, relays, p, knownHosts, queue, domain, remoteCommand, connectTimeout,
+        return new ClientConfig(file, relays, p, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
                 background, batch, dkim);
     }
 
     public ClientConfig withKnownHosts(Path p) {
-        return new ClientConfig(file, relays, identity, p, queue, domain, remoteCommand, connectTimeout,
+        return new ClientConfig(file, relays, identity, certificate, p, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
                 background, batch, dkim);
     }
 
     public ClientConfig withLog(String l) {
-        return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, connectTimeout,
+        return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
                 background, batch, dkim);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
-        return new ClientConfig(file, relays, identity, knownHosts, queue, domain, remoteCommand, d,
+        return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, d,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
                 background, batch, dkim);
     }

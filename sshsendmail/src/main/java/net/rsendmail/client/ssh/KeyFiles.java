@@ -25,6 +25,22 @@ public final class KeyFiles {
     private KeyFiles() {
     }
 
+    /** The identity's keys, its certificate's pair first when {@code certificate} is set. */
+    public static List<KeyPair> load(Path identity, Path certificate) throws SshFailure {
+        List<KeyPair> keys = load(identity);
+        if (certificate == null) {
+            return keys;
+        }
+        try {
+            List<KeyPair> out = new ArrayList<>();
+            out.add(UserCertificate.pair(certificate, UserCertificate.read(certificate), identity, keys));
+            out.addAll(keys);
+            return out;
+        } catch (IllegalArgumentException e) {
+            throw config(e.getMessage());
+        }
+    }
+
     public static List<KeyPair> load(Path identity) throws SshFailure {
         if (identity == null) {
             throw config("no identity configured (key 'identity /path/to/private-key')");

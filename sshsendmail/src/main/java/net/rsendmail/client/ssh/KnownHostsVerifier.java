@@ -14,13 +14,17 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
  * Strict host-key checking against an OpenSSH known_hosts file, read afresh for every connection.
  * Plain, wildcard, {@code [host]:port} and hashed ({@code |1|salt|hash}) host names work;
- * {@code @revoked} keys are refused; {@code @cert-authority} lines are not used (no certificates).
+ * {@code @revoked} keys are refused. A host certificate is accepted when a {@code @cert-authority}
+ * line whose host patterns match the relay lists its CA key and the relay's name is among its
+ * principals (MINA has checked its type, validity and signature); otherwise, as ssh(1) does, the
+ * key it certifies is checked as a plain host key.
  * A key that is not there, or differs from the one there, is refused: the mail stays queued and
  * the reason, with the fingerprint and the line to add, is kept on the session for the caller.
  */
@@ -53,7 +57,8 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
     }
 
     /** Null if {@code key} is the known key of {@code relay}, else the reason, fit for one log line. */
-    public String check(RelayAddress relay, PublicKey key) {
+    public String check(RelayAddress relay, PublicKey offered) {
+        PublicKey key = offered instanceof OpenSshCertificate c ? c.getCertPubKey() : offered;
         String fp = KeyUtils.getFingerPrint(key);
         String type = KeyUtils.getKeyType(key);
         String line = relay.knownHostsName() + " " + PublicKeyEntry.toString(key);
@@ -70,18 +75,62 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         if (entries == null) {
             entries = Collections.emptyList();
         }
+        if (offered instanceof OpenSshCertificate cert) {
+            return certificate(relay, cert, entries);
+        }
+        return plain(relay, key, entries);
+    }
+
+    /** Null if {@code cert} is trusted for {@code relay}, else the reason. */
+    private String certificate(RelayAddress relay, OpenSshCertificate cert, List<KnownHostEntry> entries) {
+        String ca = KeyUtils.getFingerPrint(cert.getCaPubKey());
+        boolean listed = false;
+        for (KnownHostEntry e : entries) {
+            PublicKey known = e.isHostMatch(relay.host(), relay.port()) ? key(e) : null;
+            if (known == null) {
+                continue;
+            }
+            if ("revoked".equals(e.getMarker()) && (KeyUtils.compareKeys(known, cert.getCaPubKey())
+                    || KeyUtils.compareKeys(known, cert.getCertPubKey()))) {
+                return "host certificate of relay " + relay.knownHostsName() + " (CA " + ca + ") is marked @revoked in "
+                        + file;
+            }
+            listed |= "cert-authority".equals(e.getMarker()) && KeyUtils.compareKeys(known, cert.getCaPubKey());
+        }
+        if (!listed) {
+            // ssh(1): a certificate from a CA not trusted for the host is checked as the plain key it certifies
+            String plain = plain(relay, cert.getCertPubKey(), entries);
+            return plain == null ? null : "host certificate of relay " + relay.knownHostsName() + " is signed by CA "
+                    + ca + ", which no @cert-authority line of " + file + " trusts for it; " + plain;
+        }
+        for (String p : cert.getPrincipals()) {
+            if (p.equalsIgnoreCase(relay.host())) {
+                return null;
+            }
+        }
+        return "host certificate of relay " + relay.knownHostsName() + " (CA " + ca + ") is not for "
+                + relay.host() + ": its principals are " + String.join(",", cert.getPrincipals());
+    }
+
+    private static PublicKey key(KnownHostEntry e) {
+        try {
+            AuthorizedKeyEntry k = e.getKeyEntry();
+            return k == null ? null : k.resolvePublicKey(null, Collections.emptyMap(), PublicKeyEntryResolver.IGNORING);
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException x) {
+            return null;
+        }
+    }
+
+    private String plain(RelayAddress relay, PublicKey key, List<KnownHostEntry> entries) {
+        String fp = KeyUtils.getFingerPrint(key);
+        String type = KeyUtils.getKeyType(key);
+        String line = relay.knownHostsName() + " " + PublicKeyEntry.toString(key);
         String mismatch = null;
         for (KnownHostEntry e : entries) {
             if (!e.isHostMatch(relay.host(), relay.port())) {
                 continue;
             }
-            PublicKey known;
-            try {
-                AuthorizedKeyEntry k = e.getKeyEntry();
-                known = k == null ? null : k.resolvePublicKey(null, Collections.emptyMap(), PublicKeyEntryResolver.IGNORING);
-            } catch (IOException | java.security.GeneralSecurityException | RuntimeException x) {
-                known = null;
-            }
+            PublicKey known = key(e);
             if (known == null) {
                 continue;
             }
@@ -94,7 +143,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
                 continue;
             }
             if (marker != null) {
-                continue; // @cert-authority: host certificates are not used here
+                continue; // @cert-authority vouches for certificates only (see certificate())
             }
             if (same) {
                 return null;

@@ -16,12 +16,14 @@ import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.RelayAddress;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.outcome.Outcome.Cause;
+import net.rsendmail.ssh.CertificateWindow;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -158,9 +160,8 @@ public final class SshSender implements AutoCloseable {
             throw new SshFailure(Outcome.temporary(Cause.CONFIG, "4.3.5", "no relay configured (key 'relay USER@HOST[:PORT]'"
                     + (config.file() != null ? " in " + config.file() : "") + ")"));
         }
-        if (keys == null) {
-            keys = KeyFiles.load(config.identity());
-        }
+        // read for every connection: a renewed certificate is presented without a restart
+        keys = KeyFiles.load(config.identity(), config.certificate());
         SshFailure first = null;
         for (RelayAddress relay : relays) {
             try {
@@ -255,15 +256,10 @@ public final class SshSender implements AutoCloseable {
             }
             if (!af.isSuccess()) {
                 Throwable t = af.getException();
-                if (session.isOpen() && (t == null || String.valueOf(t.getMessage()).contains("authentication"))) {
-                    throw new SshFailure(Outcome.temporary(Cause.AUTH, "4.7.0", "relay " + where
-                            + " refused our key " + config.identity() + " (user " + relay.user()
-                            + "): add its public half to the relay's authorized_keys behind a restrict,command=\"rsendmail ...\" line"));
-                }
-                if (t != null && String.valueOf(t.getMessage()).toLowerCase().contains("authentication")) {
-                    throw new SshFailure(Outcome.temporary(Cause.AUTH, "4.7.0", "relay " + where
-                            + " refused our key " + config.identity() + " (user " + relay.user()
-                            + "): add its public half to the relay's authorized_keys behind a restrict,command=\"rsendmail ...\" line"));
+                if ((session.isOpen() && (t == null || String.valueOf(t.getMessage()).contains("authentication")))
+                        || (t != null && String.valueOf(t.getMessage()).toLowerCase().contains("authentication"))) {
+                    throw new SshFailure(Outcome.temporary(Cause.AUTH, "4.7.0", "relay " + where + " refused our key "
+                            + config.identity() + " (user " + relay.user() + "): " + authAdvice()));
                 }
                 throw new SshFailure(Outcome.temporary(Cause.SSH, "4.4.2", "SSH with relay " + where + " failed: "
                         + (t == null ? "session closed" : RelayLink.reason(t))));
@@ -279,6 +275,18 @@ public final class SshSender implements AutoCloseable {
                 session.close(true);
             }
         }
+    }
+
+    /** What to check when the relay refused us: the certificate, when one is presented, else the key's line. */
+    private String authAdvice() {
+        if (config.certificate() == null) {
+            return "add its public half to the relay's authorized_keys behind a restrict,command=\"rsendmail ...\" line";
+        }
+        OpenSshCertificate cert = (OpenSshCertificate) keys.get(0).getPublic();
+        String window = CertificateWindow.outside(cert.getValidAfter(), cert.getValidBefore(), java.time.Instant.now());
+        return "with certificate " + config.certificate() + (window != null ? ", which is " + window
+                : " (id " + cert.getId() + ", principals " + String.join(",", cert.getPrincipals())
+                        + "): check the relay's cert-authority line, its principals and the relay's log");
     }
 
     static SshFailure classifyConnect(Throwable e, String where) {

@@ -45,7 +45,7 @@ class SettlementTest {
 
     private static ClientConfig config(Duration lifetime, Duration delayWarning) {
         ClientConfig d = ClientConfig.defaults();
-        return new ClientConfig(null, List.of(), null, d.knownHosts(), d.queue(), "example.org", "rsendmail",
+        return new ClientConfig(null, List.of(), null, null, d.knownHosts(), d.queue(), "example.org", "rsendmail",
                 d.connectTimeout(), d.authTimeout(), d.commandTimeout(), lifetime, delayWarning, d.retryMin(),
                 d.retryMax(), d.idleTimeout(), "none", false, d.batch(), d.dkim());
     }

@@ -116,4 +116,32 @@ class KnownHostsVerifierTest {
     void commentsAndBlankLines() throws Exception {
         assertNull(check("# comment\n\nrelay.example.net " + entry(ecKey) + " comment words\n", "mail@relay.example.net", ecKey));
     }
+
+    /** @cert-authority: a host certificate from a CA listed for the relay's name, with the name among its principals. */
+    @Test
+    void hostCertificatesFromATrustedCa() throws Exception {
+        java.security.KeyPair ca = org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        java.security.KeyPair other = org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        PublicKey cert = org.apache.sshd.certificate.OpenSshCertificateBuilder.hostCertificate().publicKey(ecKey).id("relay")
+                .principals(java.util.List.of("relay.example.net", "192.0.2.1")).sign(ca);
+        String trust = "@cert-authority *.example.net,[192.0.2.*]:2222 " + entry(ca.getPublic()) + "\n";
+        assertNull(check(trust, "mail@relay.example.net", cert));
+        assertNull(check(trust, "mail@192.0.2.1:2222", cert));
+        // another port, another CA, a name the certificate is not for
+        assertTrue(check(trust, "mail@192.0.2.1", cert).contains("which no @cert-authority line of"));
+        assertTrue(check("@cert-authority * " + entry(other.getPublic()) + "\n", "mail@relay.example.net", cert)
+                .contains("is signed by CA " + org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(ca.getPublic())));
+        assertTrue(check("@cert-authority * " + entry(ca.getPublic()) + "\n", "mail@mx.example.net", cert)
+                .contains("is not for mx.example.net: its principals are relay.example.net,192.0.2.1"));
+        // a CA or certified key marked @revoked refuses the certificate, whatever else trusts it
+        assertTrue(check(trust + "@revoked * " + entry(ca.getPublic()) + "\n", "mail@relay.example.net", cert)
+                .contains("is marked @revoked"));
+        assertTrue(check(trust + "@revoked * " + entry(ecKey) + "\n", "mail@relay.example.net", cert)
+                .contains("is marked @revoked"));
+        // ssh(1): without a CA line for the relay, the certified key is checked as a plain host key
+        assertNull(check("relay.example.net " + entry(ecKey) + "\n", "mail@relay.example.net", cert));
+        // a CA key on a plain line vouches for no certificate, and is no host key either
+        assertTrue(check("relay.example.net " + entry(ca.getPublic()) + "\n", "mail@relay.example.net", cert)
+                .contains("which no @cert-authority line of"));
+    }
 }
