@@ -13,6 +13,7 @@
 # everything under it, sampled every 50 ms). Then serve / java.
 #
 #   bench/serve-burst.sh [SENDERS [MSGS]]      (defaults 200 5)
+#   RELAYS="serve java" bench/serve-burst.sh   only these (default: all three)
 #
 # Needs openssh-server, openssh-client, rsendmail (Debian), python3.
 set -euo pipefail
@@ -27,7 +28,7 @@ serve_pid=
 cleanup() {
     for p in $sshd_pid $serve_pid; do kill "$p" 2>/dev/null || true; done
     for p in $sshd_pid $serve_pid; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
+    [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 mkdir -p "$tmp/bin" "$tmp/out"
@@ -98,16 +99,20 @@ burst() {
     fi
 }
 echo "burst: $SENDERS senders x $MSGS messages each, per relay ..." >&2
-burst serve "$tmp/key_java" "$sport" "$serve_pid"
-burst java "$tmp/key_java" "$port" "$sshd_pid"
-burst python "$tmp/key_python" "$port" "$sshd_pid"
+for r in ${RELAYS:-serve java python}; do
+    case $r in
+        serve) burst serve "$tmp/key_java" "$sport" "$serve_pid" ;;
+        java) burst java "$tmp/key_java" "$port" "$sshd_pid" ;;
+        python) burst python "$tmp/key_python" "$port" "$sshd_pid" ;;
+    esac
+done
 
-python3 - "$tmp" "$SENDERS" "$MSGS" <<'PY'
+python3 - "$tmp" "$SENDERS" "$MSGS" ${RELAYS:-serve java python} <<'PY'
 import statistics, sys
-tmp, senders, msgs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tmp, senders, msgs, relays = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
 want = senders * msgs
 rate = {}
-for name in ("serve", "java", "python"):
+for name in relays:
     times = [l.split() for l in open(f"{tmp}/{name}.times")]
     ok = sorted(int(t) for t, rc in times if rc == "0")
     failed = sum(1 for _, rc in times if rc != "0")
@@ -121,6 +126,8 @@ for name in ("serve", "java", "python"):
     p = lambda q: ok[min(len(ok) - 1, int(q * len(ok)))] if ok else 0
     print(f"{name:7s} {len(ok):5d}/{want} in {secs:7.2f} s  {rate[name]:7.1f} msg/s  p50 {p(0.5):6d} ms"
           f"  p99 {p(0.99):6d} ms  failed {failed:4d}  lost {max(lost, 0)}  duplicated {dup}  relay peak RSS {rss / 1024:6.1f} MiB")
-print(f"serve / java   {rate['serve'] / rate['java']:6.1f}x  (goal >= 10x)")
-print(f"serve / python {rate['serve'] / rate['python']:6.1f}x")
+if "serve" in rate and "java" in rate:
+    print(f"serve / java   {rate['serve'] / rate['java']:6.1f}x  (goal >= 10x)")
+if "serve" in rate and "python" in rate:
+    print(f"serve / python {rate['serve'] / rate['python']:6.1f}x")
 PY

@@ -105,6 +105,9 @@ public final class Serve {
         server.setCommandFactory((channel, command) -> new RelayCommand(command, configFile));
         server.addSessionListener(new Sessions(config, line -> line.write(log), IdleHeap.start(IDLE_COLLECT_MILLIS)));
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(config.authTimeout()));
+        // listen(2) backlog: the JDK's default of 50 drops SYNs of a cron-minute burst, which the
+        // clients then retry after seconds; a connection over max_startups is refused by us, logged
+        CoreModuleProperties.SOCKET_BACKLOG.set(server, Math.max(128, config.maxStartups()));
         // The relay's IdleWatch ends an idle exec; this ends a connection that never opens one.
         RelayConfig relay = relayConfig();
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofSeconds(relay.idleTimeout() + relay.mtaTimeout()));
