@@ -108,11 +108,14 @@ public final class Main {
         ClientConfig config = loaded.config();
         switch (cl.mode()) {
             case SEND:
+                requireDeliverable(loaded);
+                break;
             case FLUSH:
             case DAEMON:
             case RUNNER:
             case POSTFIX:
                 requireDeliverable(loaded);
+                Modes.requireCertificate(loaded); // reads it with the SSH library, which SEND never loads
                 break;
             default:
                 break;

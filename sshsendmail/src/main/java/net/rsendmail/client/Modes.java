@@ -36,6 +36,10 @@ import net.rsendmail.client.mode.QueueList;
 import net.rsendmail.client.mode.RunnerCommand;
 import net.rsendmail.client.mode.Standalone;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.client.ssh.UserCertificate;
+import net.rsendmail.client.config.Deliverable;
+import net.rsendmail.client.config.LoadedConfig;
+import java.util.Optional;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
@@ -124,6 +128,14 @@ final class Modes {
             Standalone.startRunner(q, config, explicitConfig);
         }
         return 0;
+    }
+
+    /** The configured certificate fits the identity (see UserCertificate#check). */
+    static void requireCertificate(LoadedConfig loaded) throws Refusal {
+        Optional<Deliverable.Problem> p = UserCertificate.check(loaded.config(), loaded);
+        if (p.isPresent()) {
+            throw Refusal.config("configuration: " + p.get().line());
+        }
     }
 
     static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {

@@ -2,19 +2,14 @@ package net.rsendmail.client.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.rsendmail.client.dkim.DkimConfig;
-import net.rsendmail.client.ssh.KeyFiles;
-import net.rsendmail.client.ssh.SshFailure;
-import net.rsendmail.client.ssh.UserCertificate;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * Reads sshsendmail.conf: one {@code key value} per line. Unknown keys, bad values, sections and
@@ -169,31 +164,20 @@ public final class ClientConfigReader {
             throw new ConfigException(file, 0, "retry_max is shorter than retry_min");
         }
         if (certificateEntry != null) {
-            checkCertificate(certificateEntry, certificate, identity);
+            checkCertificate(certificateEntry, identity);
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
                 command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build());
     }
 
     /**
-     * The certificate must be a user certificate of the identity's key. When the private key
-     * cannot be loaded here (only the delivering user may read it), the match is checked, and any
-     * problem with the key reported, when the key is loaded to connect.
+     * A certificate certifies the identity's key, so it needs one. That it is a user certificate
+     * of that key is checked by the delivering modes ({@code UserCertificate.check}): reading it
+     * takes the SSH library, which a sendmail call never loads.
      */
-    private static void checkCertificate(ConfigFile.Entry e, Path certificate, Path identity) throws ConfigException {
+    private static void checkCertificate(ConfigFile.Entry e, Path identity) throws ConfigException {
         if (identity == null) {
             throw e.error("certificate: needs 'identity', the private key it certifies");
-        }
-        try {
-            OpenSshCertificate cert = UserCertificate.read(certificate);
-            List<KeyPair> keys = Files.isReadable(identity) ? KeyFiles.load(identity) : null;
-            if (keys != null) {
-                UserCertificate.pair(certificate, cert, identity, keys);
-            }
-        } catch (IllegalArgumentException x) {
-            throw e.error(x.getMessage());
-        } catch (SshFailure f) {
-            // reported when the key is loaded to connect
         }
     }
 

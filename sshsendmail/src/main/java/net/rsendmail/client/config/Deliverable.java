@@ -55,7 +55,11 @@ public final class Deliverable {
             return Optional.of(new Problem(sources.of("identity"), key.get()));
         }
         Optional<String> hosts = exists("known_hosts", c.knownHosts());
-        return hosts.isEmpty() ? Optional.empty() : Optional.of(new Problem(sources.of("known_hosts"), hosts.get()));
+        if (hosts.isPresent()) {
+            return Optional.of(new Problem(sources.of("known_hosts"), hosts.get()));
+        }
+        Optional<String> cert = c.certificate() == null ? Optional.empty() : exists("certificate", c.certificate());
+        return cert.map(t -> new Problem(sources.of("certificate"), t));
     }
 
     /**

@@ -8,6 +8,9 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.config.Deliverable;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -20,6 +23,28 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  */
 public final class UserCertificate {
     private UserCertificate() {
+    }
+
+    /**
+     * For the modes that deliver: the configured certificate is a user certificate of the
+     * identity's key, else where (file:line) and why. When the private key cannot be read here
+     * (only the delivering user may), the match is checked when the key is loaded to connect.
+     */
+    public static Optional<Deliverable.Problem> check(ClientConfig c, Deliverable.Sources sources) {
+        if (c.certificate() == null || c.identity() == null) {
+            return Optional.empty();
+        }
+        try {
+            OpenSshCertificate cert = read(c.certificate());
+            if (Files.isReadable(c.identity())) {
+                pair(c.certificate(), cert, c.identity(), KeyFiles.load(c.identity()));
+            }
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new Deliverable.Problem(sources.of("certificate"), e.getMessage()));
+        } catch (SshFailure f) {
+            return Optional.empty(); // the key's own problem, reported when it is loaded to connect
+        }
     }
 
     /** Reads {@code file}; throws with the reason it is not one user certificate. */

@@ -110,6 +110,14 @@ class DeliverableTest {
     }
 
     @Test
+    void aConfiguredCertificateMustExist() throws Exception {
+        Path cert = dir.resolve("id_ed25519-cert.pub");
+        assertEquals(conf + ":4: certificate " + cert + ": no such file", check(good() + "certificate " + cert + "\n"));
+        Files.writeString(cert, "ssh-ed25519-cert-v01@openssh.com AAAA\n"); // what it holds is read by the delivering modes
+        assertEquals("", check(good() + "certificate " + cert + "\n"));
+    }
+
+    @Test
     void theFirstProblemIsTheOneReported() throws Exception {
         Files.delete(hosts);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-rw-rw-"));

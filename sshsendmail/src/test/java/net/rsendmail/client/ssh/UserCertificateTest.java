@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.util.List;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
+import net.rsendmail.client.config.LoadedConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code certificate PATH}: checked when the config is read, presented with the identity's private key. */
+/** {@code certificate PATH}: checked by the delivering modes, presented with the identity's private key. */
 class UserCertificateTest {
     @TempDir
     Path dir;
@@ -60,6 +61,13 @@ class UserCertificateTest {
         return assertThrows(ConfigException.class, () -> read(text)).getMessage();
     }
 
+    /** What a delivering mode says of the config (sendmail calls do not read certificates). */
+    private String problem(String text) throws Exception {
+        Path f = Files.writeString(dir.resolve("sshsendmail.conf"), text);
+        LoadedConfig l = ClientConfigReader.read(f, true);
+        return UserCertificate.check(l.config(), l).orElseThrow().line();
+    }
+
     @Test
     void theCertificateIsOfferedFirstWithTheIdentitysPrivateKey() throws Exception {
         Path cert = write("id_ed25519-cert.pub", user(key).sign(ca));
@@ -76,20 +84,24 @@ class UserCertificateTest {
 
     @Test
     void badCertificatesNameFileAndLine() throws Exception {
+        Path good = write("good.pub", user(key).sign(ca));
+        Path conf = Files.writeString(dir.resolve("sshsendmail.conf"), "identity " + identity + "\ncertificate " + good + "\n");
+        LoadedConfig fits = ClientConfigReader.read(conf, true);
+        assertEquals(java.util.Optional.empty(), UserCertificate.check(fits.config(), fits));
         Path f = dir.resolve("sshsendmail.conf");
         Path cert = write("c.pub", user(key).sign(ca));
         assertTrue(error("certificate " + cert + "\n").startsWith(f + ":1: certificate: needs 'identity'"));
-        assertTrue(error("identity " + identity + "\ncertificate " + dir.resolve("none") + "\n")
+        assertTrue(problem("identity " + identity + "\ncertificate " + dir.resolve("none") + "\n")
                 .startsWith(f + ":2: certificate " + dir.resolve("none") + ": cannot read"));
         Path plain = Files.writeString(dir.resolve("plain.pub"), PublicKeyEntry.toString(key.getPublic()) + "\n");
-        assertTrue(error("identity " + identity + "\ncertificate " + plain + "\n").contains("a plain public key, not a certificate"));
+        assertTrue(problem("identity " + identity + "\ncertificate " + plain + "\n").contains("a plain public key, not a certificate"));
         Path junk = Files.writeString(dir.resolve("junk.pub"), "ssh-ed25519-cert-v01@openssh.com AAAA!!\n");
-        assertTrue(error("identity " + identity + "\ncertificate " + junk + "\n").contains("not an OpenSSH certificate"));
+        assertTrue(problem("identity " + identity + "\ncertificate " + junk + "\n").contains("not an OpenSSH certificate"));
         Path host = write("host.pub", OpenSshCertificateBuilder.hostCertificate().publicKey(key.getPublic()).id("h")
                 .principals(List.of("relay")).sign(ca));
-        assertTrue(error("identity " + identity + "\ncertificate " + host + "\n").contains("a host certificate, not a user"));
+        assertTrue(problem("identity " + identity + "\ncertificate " + host + "\n").contains("a host certificate, not a user"));
         Path otherKey = write("other.pub", user(ca).sign(ca));
-        assertTrue(error("identity " + identity + "\ncertificate " + otherKey + "\n")
+        assertTrue(problem("identity " + identity + "\ncertificate " + otherKey + "\n")
                 .contains(":2: certificate " + otherKey + " certifies " + KeyUtils.getFingerPrint(ca.getPublic())
                         + ", not the key of identity " + identity));
         assertTrue(error("identity " + identity + "\ncertificate relative.pub\n").contains("expected an absolute path"));
