@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import net.rsendmail.smtp.DotCodec;
+import net.rsendmail.smtp.Xtext;
 
 /**
  * The sending side of {@code rsendmail --lmtp}: LMTP (RFC 2033) over any pair of streams (an SSH

@@ -3,7 +3,6 @@ package net.rsendmail.smtp;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import net.rsendmail.lmtp.Xtext;
 import net.rsendmail.mail.Printable;
 
 /**

@@ -1,4 +1,4 @@
-package net.rsendmail.lmtp;
+package net.rsendmail.smtp;
 
 /** RFC 3461 §4 xtext, as used by ENVID and ORCPT: printable ASCII, "+" and "=" written as "+XX". */
 public final class Xtext {

@@ -1,4 +1,4 @@
-package net.rsendmail.lmtp;
+package net.rsendmail.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,15 +21,5 @@ class XtextTest {
         assertNull(Xtext.decode("a+2b"));
         assertNull(Xtext.decode("a b"));
         assertNull(Xtext.decode("\u00e9"));
-    }
-
-    @Test
-    void replyParsing() throws LmtpException {
-        Reply r = Reply.parse("550 5.7.1 sender not allowed");
-        assertEquals(550, r.code());
-        assertEquals("5.7.1", r.status());
-        assertEquals("sender not allowed", r.text());
-        assertEquals("4.0.0", Reply.parse("451 try later").statusOrDefault());
-        assertEquals(250, Reply.parse("250").code());
     }
 }
