@@ -7,7 +7,26 @@ import net.rsendmail.mail.Refusal;
  * RFC 3463 status class (RFC 3463 §3.1: the first digits must match).
  */
 public final class Replies {
+    /** RSET (RFC 5321 §4.1.1.5) and NOOP (§4.1.1.9), answered alike by every session here. */
+    public static final String RESET = "250 2.0.0 reset";
+    public static final String OK = "250 2.0.0 OK";
+
     private Replies() {
+    }
+
+    /** QUIT (RFC 5321 §4.1.1.10). */
+    public static String closing(String hostname) {
+        return "221 2.0.0 " + hostname + " closing";
+    }
+
+    /** A verb nobody here knows (RFC 5321 §4.2.4: 500). */
+    public static String unknown(String verb) {
+        return "500 5.5.1 unknown command: " + verb;
+    }
+
+    /** A known verb this session does not offer (RFC 5321 §4.2.4: 502). */
+    public static String notImplemented(String verb) {
+        return "502 5.5.1 " + verb + " not implemented";
     }
 
     public static String line(Refusal r) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,19 +29,15 @@ class ServeIT {
 
     @TempDir
     Path dir;
-    private Process server;
+    private ServeProcess serve;
     private RecordingSendmail mta;
     private int port;
-    private Path log;
 
     record Result(int code, String out, String err) {
     }
 
     @BeforeEach
     void start() throws Exception {
-        mta = new RecordingSendmail(dir.resolve("mta"));
-        log = dir.resolve("relay.log");
-        Files.createDirectories(dir.resolve("state"));
         for (String k : List.of("laptop", "stranger", "elsewhere", "old", "spare", "fleet", "ca", "otherca", "host_key")) {
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve(k).toString()), "");
         }
@@ -56,33 +51,20 @@ class ServeIT {
                 + "command=\"rsendmail --policy demo\" " + pub("spare")
                 + "restrict,cert-authority,principals=\"laptop-1,laptop-2,build-1,kiosk-1\" " + pub("ca"));
         Files.writeString(dir.resolve("revoked_keys"), "# nothing yet\n");
-        Files.writeString(dir.resolve("rsendmail.conf"), "sendmail " + mta.path() + "\nlog " + log
-                + "\nstate_dir " + dir.resolve("state") + "\nspool_dir " + dir
-                + "\nlisten 127.0.0.1:0\nhost_key " + dir.resolve("host_key")
-                + "\nhost_certificate " + dir.resolve("host_key-cert.pub")
+        serve = new ServeProcess(dir, "host_certificate " + dir.resolve("host_key-cert.pub")
                 + "\nauthorized_keys " + dir.resolve("authorized_keys")
                 + "\nrevoked_keys " + dir.resolve("revoked_keys")
                 + "\nprincipal_policy laptop-* demo\nprincipal_policy build-* builds"
                 + "\n[policy demo]\nsenders alice@example.org\nrecipients @example.org\n"
                 + "[policy builds]\nsenders build@example.org\nrecipients @example.org\n");
-        server = new ProcessBuilder(Dist.rsendmail().toString(), "serve", "--config",
-                dir.resolve("rsendmail.conf").toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("serve.out").toFile()).start();
-        Pattern listening = Pattern.compile("serve: listening on 127\\.0\\.0\\.1:(\\d+)");
-        Wait.until(() -> listening.matcher(logText()).find(), Duration.ofSeconds(30),
-                () -> "serve did not start: " + Files2.read(dir.resolve("serve.out")));
-        Matcher m = listening.matcher(logText());
-        assertTrue(m.find());
-        port = Integer.parseInt(m.group(1));
+        mta = serve.mta;
+        port = serve.port;
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("host_key"))));
-        Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
-                + Files.readString(dir.resolve("host_key.pub")));
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.destroy();
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        serve.close();
     }
 
     private String pub(String key) throws IOException {
@@ -90,7 +72,7 @@ class ServeIT {
     }
 
     private String logText() {
-        return Files.exists(log) ? Files2.read(log) : "";
+        return serve.log();
     }
 
     private Result run(List<String> cmd, String stdin) throws Exception {
@@ -105,12 +87,7 @@ class ServeIT {
     }
 
     private List<String> ssh(String key, String... more) {
-        List<String> c = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o",
-                "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"),
-                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-i", dir.resolve(key).toString(),
-                "-p", String.valueOf(port)));
-        c.addAll(List.of(more));
-        return c;
+        return serve.ssh(dir.resolve(key), more);
     }
 
     private void sends() throws Exception {

@@ -23,8 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.angus.mail.dsn.DeliveryStatus;
 import org.eclipse.angus.mail.dsn.MultipartReport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,19 +35,8 @@ class QueueOpsIT {
     static final String BOB = "bob@example.org";
     static final Pattern ENTRY = Pattern.compile("(?m)^(\\S{39}) +(queued|sending|failed) ");
 
-    World w;
-
-    @BeforeEach
-    void start() {
-        w = new World();
-    }
-
-    @AfterEach
-    void stop() {
-        if (w != null) {
-            w.close();
-        }
-    }
+    @AutoClose
+    final World w = new World();
 
     /** Ids in -bp with {@code status}, oldest first. */
     List<String> ids(String status) {

@@ -14,8 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,19 +27,8 @@ class SubmissionConfigIT {
     static final String ALICE = "alice@client.test";
     static final String BOB = "bob@example.org";
 
-    World w;
-
-    @BeforeEach
-    void start() {
-        w = new World();
-    }
-
-    @AfterEach
-    void stop() {
-        if (w != null) {
-            w.close();
-        }
-    }
+    @AutoClose
+    final World w = new World();
 
     /** The lines World writes, without the one starting with {@code drop}. */
     void configWithout(String drop) {

@@ -142,20 +142,20 @@ public final class LmtpSession {
             data();
         } else if (c instanceof Command.Rset) {
             reset();
-            reply("250 2.0.0 reset");
+            reply(Replies.RESET);
         } else if (c instanceof Command.Noop) {
-            reply("250 2.0.0 OK");
+            reply(Replies.OK);
         } else if (c instanceof Command.Quit) {
-            reply("221 2.0.0 " + hostname + " closing");
+            reply(Replies.closing(hostname));
             return false;
         } else if (c instanceof Command.Invalid i) {
             reply(i.line());
         } else if (c instanceof Command.Unknown u) {
-            reply("500 5.5.1 unknown command: " + u.verb());
+            reply(Replies.unknown(u.verb()));
         } else if (c instanceof Command.NotImplemented n) {
-            reply("502 5.5.1 " + n.verb() + " not implemented");
+            reply(Replies.notImplemented(n.verb()));
         } else {
-            reply("502 5.5.1 " + (c instanceof Command.Vrfy ? "VRFY" : "HELP") + " not implemented");
+            reply(Replies.notImplemented(c instanceof Command.Vrfy ? "VRFY" : "HELP"));
         }
         return true;
     }

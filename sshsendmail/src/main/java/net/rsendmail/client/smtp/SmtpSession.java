@@ -169,11 +169,11 @@ public final class SmtpSession {
             return data();
         } else if (c instanceof Command.Rset) {
             reset();
-            reply("250 2.0.0 reset");
+            reply(Replies.RESET);
         } else if (c instanceof Command.Noop) {
-            reply("250 2.0.0 OK");
+            reply(Replies.OK);
         } else if (c instanceof Command.Quit) {
-            reply("221 2.0.0 " + hostname + " closing");
+            reply(Replies.closing(hostname));
             return false;
         } else if (c instanceof Command.Vrfy) {
             // RFC 5321 §3.5.3: 252 when the address is not verified but mail for it is taken
@@ -181,9 +181,9 @@ public final class SmtpSession {
         } else if (c instanceof Command.Help) {
             reply("214 2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT");
         } else if (c instanceof Command.NotImplemented n) {
-            return error("502 5.5.1 " + n.verb() + " not implemented");
+            return error(Replies.notImplemented(n.verb()));
         } else if (c instanceof Command.Unknown u) {
-            return error("500 5.5.1 unknown command: " + u.verb());
+            return error(Replies.unknown(u.verb()));
         } else {
             return error(((Command.Invalid) c).line());
         }
