@@ -127,57 +127,73 @@ public final class QueueRunner {
     /** Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks; adds them to it. */
     private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
-        Outcome stop = null; // after a run-wide failure the rest are deferred without a new try
-        Transport transport = null;
-        try {
+        try (Run run = new Run()) {
             for (QueueId id : queue.due(now)) {
                 if (selector.excludes(id) || !seen.add(id)) {
                     continue;
                 }
-                Optional<Claim> oc;
-                try {
-                    oc = queue.claim(id);
-                } catch (QueueException e) {
-                    LOG.warn("id={} cannot claim: {}", id, e.getMessage());
-                    continue;
-                }
+                Optional<Claim> oc = claim(id);
                 if (oc.isEmpty()) {
                     continue;
                 }
                 try (Claim c = oc.get()) {
-                    if (!selector.selects(c.message())) {
-                        continue; // released unchanged
+                    if (selector.selects(c.message())) { // else released unchanged
+                        Attempt a = run.attempt(c);
+                        counts[settlement.apply(c, run.mode(), a).ordinal()]++;
                     }
-                    String mode = transport == null ? "none" : transport.mode();
-                    Attempt a;
-                    if (stop != null) {
-                        a = new Attempt.Whole(stop);
-                    } else {
-                        if (transport == null) {
-                            Transport.Choice choice = choose();
-                            transport = choice.transport();
-                            a = choice.failure() == null ? null : new Attempt.Whole(choice.failure());
-                        } else {
-                            a = null;
-                        }
-                        if (a == null) {
-                            mode = transport.mode();
-                            a = transport.attempt(c);
-                        }
-                        if (a instanceof Attempt.Whole w && w.outcome().stopsTheRun()) {
-                            stop = w.outcome();
-                        }
-                    }
-                    counts[settlement.apply(c, mode, a).ordinal()]++;
                 }
-            }
-        } finally {
-            if (transport != null) {
-                transport.close();
             }
         }
         return new Summary(counts[Settlement.Result.DELIVERED.ordinal()], counts[Settlement.Result.DEFERRED.ordinal()],
                 counts[Settlement.Result.BOUNCED.ordinal()], counts[Settlement.Result.FAILED.ordinal()]);
+    }
+
+    private Optional<Claim> claim(QueueId id) {
+        try {
+            return queue.claim(id);
+        } catch (QueueException e) {
+            LOG.warn("id={} cannot claim: {}", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One run's transport, chosen at its first message (and again after a failure to open it);
+     * after a failure that stops the run, the rest are deferred with it, without a new try.
+     */
+    private final class Run implements AutoCloseable {
+        private Transport transport;
+        private Outcome stop;
+
+        Attempt attempt(Claim c) {
+            if (stop != null) {
+                return new Attempt.Whole(stop);
+            }
+            Attempt a = null;
+            if (transport == null) {
+                Transport.Choice choice = choose();
+                transport = choice.transport();
+                a = choice.failure() == null ? null : new Attempt.Whole(choice.failure());
+            }
+            if (a == null) {
+                a = transport.attempt(c);
+            }
+            if (a instanceof Attempt.Whole w && w.outcome().stopsTheRun()) {
+                stop = w.outcome();
+            }
+            return a;
+        }
+
+        String mode() {
+            return transport == null ? "none" : transport.mode();
+        }
+
+        @Override
+        public void close() {
+            if (transport != null) {
+                transport.close();
+            }
+        }
     }
 
     /** Plain or LMTP for this run ({@code batch} key; with {@code auto} the relay's answer decides). */
