@@ -45,6 +45,8 @@ public final class SshSender implements AutoCloseable {
     private List<KeyPair> keys;
     private RelayLink link;
     private long lastUse;
+    /** The relay of a transaction whose answer was lost: tried first while it is reachable. */
+    private RelayAddress stay;
 
     public SshSender(ClientConfig config) {
         this.config = config;
@@ -73,6 +75,9 @@ public final class SshSender implements AutoCloseable {
             last = a.outcome();
             if (a.channelOpened() || round == 1) {
                 if (last.cause() == Cause.CHANNEL_LOST || last.cause() == Cause.TIMEOUT) {
+                    if (a.channelOpened()) {
+                        stayWith(link.relay());
+                    }
                     closeLink();
                 }
                 return last;
@@ -135,6 +140,31 @@ public final class SshSender implements AutoCloseable {
         throw new IllegalStateException("unreachable");
     }
 
+    /**
+     * The answer to a transaction on {@code relay} was lost (channel cut, timeout): the relay may
+     * have taken the message, and only its ENVID record can tell the retry. So later connections
+     * try it first while it is reachable, whatever the configured order; one that cannot be
+     * reached ends this (the others have no record of the message either way).
+     */
+    public void stayWith(RelayAddress relay) {
+        stay = relay;
+    }
+
+    /** The relays in the order to try: {@code stay} first when it is one of them, then the rest in order. */
+    static List<RelayAddress> order(List<RelayAddress> relays, RelayAddress stay) {
+        if (stay == null || !relays.contains(stay) || relays.get(0).equals(stay)) {
+            return relays;
+        }
+        List<RelayAddress> out = new java.util.ArrayList<>(relays.size());
+        out.add(stay);
+        for (RelayAddress r : relays) {
+            if (!r.equals(stay)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** Notes activity on a batch, for idle timeouts. */
     public void touch() {
         lastUse = System.nanoTime();
@@ -163,12 +193,15 @@ public final class SshSender implements AutoCloseable {
         // read for every connection: a renewed certificate is presented without a restart
         keys = KeyFiles.load(config.identity(), config.certificate());
         SshFailure first = null;
-        for (RelayAddress relay : relays) {
+        for (RelayAddress relay : order(relays, stay)) {
             try {
                 return connect(relay);
             } catch (SshFailure f) {
                 if (first == null) {
                     first = f;
+                }
+                if (relay.equals(stay) && f.outcome().triesNextRelay()) {
+                    stay = null; // unreachable: back to the configured order
                 }
                 if (!f.outcome().triesNextRelay()) {
                     throw f;
