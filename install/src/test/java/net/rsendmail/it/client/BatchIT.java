@@ -137,53 +137,9 @@ class BatchIT {
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
     }
 
-    /**
-     * Forced-command wrapper: runs the relay with its stdin, stdout and stderr through this
-     * script (stderr also appended to the file named first) and passes everything on until the
-     * relay has answered a message after DATA; that answer is withheld, the relay's stdin is
-     * closed (it ends its session as after a lost link) and the channel closes without it. Only
-     * once (FILE.cut marks it): later sessions pass everything on.
-     */
-    private static final String CUT_AFTER_DATA = String.join("\n",
-            "#!/usr/bin/python3",
-            "import os, subprocess, sys, threading",
-            "log = open(sys.argv[1], 'ab', buffering=0)",
-            "relay = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,",
-            "                         stderr=subprocess.PIPE)",
-            "def requests():",
-            "    while True:",
-            "        b = os.read(0, 65536)",
-            "        if not b:",
-            "            break",
-            "        try:",
-            "            relay.stdin.write(b); relay.stdin.flush()",
-            "        except (BrokenPipeError, ValueError):",
-            "            break",
-            "def stderr():",
-            "    for b in iter(lambda: os.read(relay.stderr.fileno(), 65536), b''):",
-            "        log.write(b); os.write(2, b)",
-            "threading.Thread(target=requests, daemon=True).start()",
-            "err = threading.Thread(target=stderr); err.start()",
-            "cut = not os.path.exists(sys.argv[1] + '.cut')",
-            "in_data = False",
-            "for line in relay.stdout:",
-            "    if cut and in_data and line[3:4] == b' ':",
-            "        open(sys.argv[1] + '.cut', 'w').close()",
-            "        break  # the relay's answer to the message: never forwarded",
-            "    os.write(1, line)",
-            "    in_data = in_data or line.startswith(b'354')",
-            "relay.stdin.close()",
-            "relay.wait(timeout=30)",
-            "err.join(timeout=30)",
-            "os._exit(0)",
-            "");
-
     @Test
     void lostAcknowledgementIsNotHandedOnTwice() {
-        // the relay logs to stderr, which the wrapper also keeps in relay.log
-        Files2.write(w.relayConf, Files2.read(w.relayConf).replace("log " + w.dir.resolve("relay.log"), "log stderr"));
-        Path cut = Files2.writeExecutable(w.dir.resolve("cut-after-data"), CUT_AFTER_DATA);
-        w.forceCommand(cut + " " + w.dir.resolve("relay.log") + " " + w.relayCommand());
+        RelayCuts.afterData(w);
         w.enqueue(ALICE, "ack lost", BOB);
         Proc.Result first = w.sshsendmail(null, "-q");
         assertEquals(75, first.exit(), "deferred: " + first);
