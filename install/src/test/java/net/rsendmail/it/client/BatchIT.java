@@ -1,6 +1,7 @@
 package net.rsendmail.it.client;
 
 import net.rsendmail.it.Files2;
+import net.rsendmail.it.PrivateSshd;
 import net.rsendmail.it.Proc;
 import net.rsendmail.it.RecordingSendmail;
 import net.rsendmail.it.Wait;
@@ -162,6 +163,45 @@ class BatchIT {
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
         assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
         assertTrue(files("failed").isEmpty(), files("failed")::toString);
+    }
+
+    /**
+     * Two relays, each with its own exactly-once record: the first is down, so the message goes to
+     * the second, whose answer is lost; the first comes back before the runner's retry, which must
+     * still go to the second (where the ENVID record is), else the message is handed over twice.
+     */
+    @Test
+    void aLostAcknowledgementIsRetriedOnTheSameRelay() {
+        Path first = Files2.tempDir("it-relay-first");
+        Path firstConf = first.resolve("relay.conf");
+        World.relayConfig(firstConf, w.stub.path(), first.resolve("relay.log"), first, "");
+        try (PrivateSshd other = PrivateSshd.start(first)) {
+            other.authorize(Path.of(w.clientKey + ".pub"),
+                    PrivateSshd.forcedCommand(w.dist.resolve("bin/rsendmail") + " --config " + firstConf));
+            Path knownHosts = Files2.write(w.dir.resolve("known_hosts.both"), Files2.read(w.knownHosts)
+                    + Files2.read(other.knownHosts()));
+            other.stop();
+            // background yes: the runner retries, after its idle SSH session is closed
+            w.clientConfig("retry_min 5s\nretry_max 5s\nidle_timeout 1s\n");
+            Files2.write(w.clientConf, "relay " + w.user + "@127.0.0.1:" + other.port() + "\n"
+                    + Files2.read(w.clientConf).replace("known_hosts " + w.knownHosts, "known_hosts " + knownHosts));
+            RelayCuts.afterData(w);
+            w.enqueue(ALICE, "two relays", BOB);
+            Wait.until(() -> count(relayLog(), "status=sent") == 1 && w.clientLog().contains("status=deferred"),
+                    Duration.ofSeconds(30), () -> relayLog() + w.clientLog());
+            other.restart(); // the first relay is back before the retry
+            // (the deferral line quotes the relay's "status=sent")
+            Wait.until(() -> w.clientLog().contains("attempts=2 mode=lmtp status=sent"), Duration.ofSeconds(60),
+                    () -> relayLog() + w.clientLog());
+            assertTrue(files("queue").isEmpty(), files("queue")::toString);
+            assertEquals(1, w.calls().size(), "handed over once only: " + w.calls());
+            assertEquals(1, count(relayLog(), "status=duplicate"), relayLog() + w.clientLog());
+            String firstLog = Files2.read(first.resolve("relay.log"));
+            assertFalse(firstLog.contains("status="), "the first relay got no transaction: " + firstLog);
+            w.awaitOwnGone(Duration.ofSeconds(30)); // the runner leaves with the queue empty
+        } finally {
+            Files2.deleteTree(first);
+        }
     }
 
     @Test

@@ -138,7 +138,7 @@ sealed interface Transport extends AutoCloseable {
                         + e.getMessage()));
             } catch (IOException | RuntimeException e) {
                 // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
-                sender.stayWith(batch.relay());
+                sender.answerLost(batch.relay());
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
                         + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
             } finally {

@@ -29,8 +29,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Delivers messages to the configured relays over SSH (Apache MINA SSHD): one session kept open
- * while there is work, relays tried in order when one cannot be reached or refuses us, one exec
- * channel per message. Not thread-safe.
+ * while there is work, relays tried in order when one cannot be reached or refuses us (the one
+ * whose answer was lost first: {@link RelayOrder}), one exec channel per message. Not thread-safe.
  */
 public final class SshSender implements AutoCloseable {
 
@@ -41,16 +41,16 @@ public final class SshSender implements AutoCloseable {
 
     private final ClientConfig config;
     private final List<RelayAddress> relays;
+    private final RelayOrder order;
     private SshClient client;
     private List<KeyPair> keys;
     private RelayLink link;
     private long lastUse;
-    /** The relay of a transaction whose answer was lost: tried first while it is reachable. */
-    private RelayAddress stay;
 
     public SshSender(ClientConfig config) {
         this.config = config;
         this.relays = config.relays();
+        this.order = new RelayOrder(relays);
     }
 
     /** Sends one message; the outcome is the last relay's when every relay failed. Never throws. */
@@ -76,7 +76,7 @@ public final class SshSender implements AutoCloseable {
             if (a.channelOpened() || round == 1) {
                 if (last.cause() == Cause.CHANNEL_LOST || last.cause() == Cause.TIMEOUT) {
                     if (a.channelOpened()) {
-                        stayWith(link.relay());
+                        answerLost(link.relay());
                     }
                     closeLink();
                 }
@@ -141,28 +141,11 @@ public final class SshSender implements AutoCloseable {
     }
 
     /**
-     * The answer to a transaction on {@code relay} was lost (channel cut, timeout): the relay may
-     * have taken the message, and only its ENVID record can tell the retry. So later connections
-     * try it first while it is reachable, whatever the configured order; one that cannot be
-     * reached ends this (the others have no record of the message either way).
+     * The answer to a transaction on {@code relay} was lost (channel cut, timeout): later
+     * connections try it first while it is reachable ({@link RelayOrder}).
      */
-    public void stayWith(RelayAddress relay) {
-        stay = relay;
-    }
-
-    /** The relays in the order to try: {@code stay} first when it is one of them, then the rest in order. */
-    static List<RelayAddress> order(List<RelayAddress> relays, RelayAddress stay) {
-        if (stay == null || !relays.contains(stay) || relays.get(0).equals(stay)) {
-            return relays;
-        }
-        List<RelayAddress> out = new java.util.ArrayList<>(relays.size());
-        out.add(stay);
-        for (RelayAddress r : relays) {
-            if (!r.equals(stay)) {
-                out.add(r);
-            }
-        }
-        return out;
+    public void answerLost(RelayAddress relay) {
+        order.answerLost(relay);
     }
 
     /** Notes activity on a batch, for idle timeouts. */
@@ -193,15 +176,15 @@ public final class SshSender implements AutoCloseable {
         // read for every connection: a renewed certificate is presented without a restart
         keys = KeyFiles.load(config.identity(), config.certificate());
         SshFailure first = null;
-        for (RelayAddress relay : order(relays, stay)) {
+        for (RelayAddress relay : order.relays()) {
             try {
                 return connect(relay);
             } catch (SshFailure f) {
                 if (first == null) {
                     first = f;
                 }
-                if (relay.equals(stay) && f.outcome().triesNextRelay()) {
-                    stay = null; // unreachable: back to the configured order
+                if (f.outcome().triesNextRelay()) {
+                    order.unreachable(relay);
                 }
                 if (!f.outcome().triesNextRelay()) {
                     throw f;

@@ -14,18 +14,34 @@ class RelayOrderTest {
 
     @Test
     void theConfiguredOrderWithoutALostAnswer() {
-        assertEquals(List.of(A, B, C), SshSender.order(List.of(A, B, C), null));
+        assertEquals(List.of(A, B, C), new RelayOrder(List.of(A, B, C)).relays());
     }
 
     @Test
     void theRelayOfTheLostAnswerFirstThenTheRestInOrder() {
-        assertEquals(List.of(B, A, C), SshSender.order(List.of(A, B, C), B));
-        assertEquals(List.of(C, A, B), SshSender.order(List.of(A, B, C), C));
-        assertEquals(List.of(A, B, C), SshSender.order(List.of(A, B, C), A));
+        RelayOrder o = new RelayOrder(List.of(A, B, C));
+        o.answerLost(B);
+        assertEquals(List.of(B, A, C), o.relays());
+        o.unreachable(A); // another relay down changes nothing
+        assertEquals(List.of(B, A, C), o.relays());
+        o.answerLost(C);
+        assertEquals(List.of(C, A, B), o.relays(), "the latest loss decides");
+        o.answerLost(A);
+        assertEquals(List.of(A, B, C), o.relays());
     }
 
     @Test
-    void aRelayNoLongerConfiguredIsIgnored() {
-        assertEquals(List.of(A, C), SshSender.order(List.of(A, C), B));
+    void untilThatRelayCannotBeReached() {
+        RelayOrder o = new RelayOrder(List.of(A, B, C));
+        o.answerLost(C);
+        o.unreachable(C);
+        assertEquals(List.of(A, B, C), o.relays());
+    }
+
+    @Test
+    void aRelayNotConfiguredIsIgnored() {
+        RelayOrder o = new RelayOrder(List.of(A, C));
+        o.answerLost(B);
+        assertEquals(List.of(A, C), o.relays());
     }
 }
