@@ -90,8 +90,8 @@ public final class ExitCodes {
             return SysExit.UNAVAILABLE;
         }
         SysExit relay = SysExit.of(o.relayExit());
-        if (relay == null) { // an LMTP reply (no exit status): its enhanced status tells an address from the rest
-            return addressOrRequest(o.status());
+        if (relay == null) { // an LMTP reply (no exit status): its enhanced status (RFC 3463) says what was refused
+            return ofStatus(o.status());
         }
         switch (relay) {
             case NOUSER:
@@ -107,6 +107,21 @@ public final class ExitCodes {
             default:
                 return SysExit.UNAVAILABLE;
         }
+    }
+
+    /**
+     * The code the relay's plain mode exits with for a refusal of this status (SPEC §2): a
+     * destination address (5.1.x but 5.1.7) 67, policy (5.7.x) 77, the message's content (5.6.x)
+     * 65, anything else 69.
+     */
+    private static SysExit ofStatus(String status) {
+        if (status.startsWith("5.7.")) {
+            return SysExit.NOPERM;
+        }
+        if (status.startsWith("5.6.")) {
+            return SysExit.DATAERR;
+        }
+        return addressOrRequest(status);
     }
 
     /** 5.1.x but 5.1.7 (RFC 3463: a destination address) → 67; anything else refused → 69. */
