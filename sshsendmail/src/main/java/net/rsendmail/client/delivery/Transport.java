@@ -16,13 +16,14 @@ import net.rsendmail.queue.Claim;
 import net.rsendmail.queue.QueuedMessage;
 
 /**
- * How a queue run hands messages to the relay, chosen once per run (SPEC §3.3): one exec channel
- * per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for all ({@link Lmtp}).
+ * How a queue runner hands messages to the relay, chosen at its first message and kept (SPEC
+ * §3.3): one exec channel per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for
+ * all ({@link Lmtp}).
  * Never throws from {@link #attempt}: every failure is an {@link Outcome}.
  */
 sealed interface Transport extends AutoCloseable {
 
-    /** The transport for a run, or the failure that kept the first message from choosing one. */
+    /** The transport chosen, or the failure that kept the first message from choosing one. */
     record Choice(Transport transport, Outcome failure) {
     }
 
@@ -60,6 +61,7 @@ sealed interface Transport extends AutoCloseable {
         private final boolean probe;
         private final String clientName;
         private LmtpBatch batch;
+        private boolean used; // the batch carried a transaction before this one
 
         Lmtp(SshSender sender, RelayModes modes, boolean probe, String clientName, LmtpBatch batch) {
             this.sender = sender;
@@ -74,19 +76,44 @@ sealed interface Transport extends AutoCloseable {
             return "lmtp";
         }
 
+        /**
+         * On a channel kept from earlier messages, a transaction that finds it gone (the relay
+         * closed it meanwhile, or the link died while idle) is tried once more on a fresh one; the
+         * relay's ENVID memory makes that safe even if the first one got through.
+         */
         @Override
         public Attempt attempt(Claim c) {
+            boolean kept = batch != null && batch.isOpen() && used;
             if (batch == null || !batch.isOpen()) {
-                close();
-                SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
-                if (bs.failure() != null) {
-                    return new Attempt.Whole(bs.failure());
+                Outcome failure = reopen();
+                if (failure != null) {
+                    return new Attempt.Whole(failure);
                 }
-                if (bs.plain()) { // the relay changed under us: this message waits for the next run
-                    return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail()));
-                }
-                batch = bs.batch();
             }
+            Attempt a = send(c);
+            if (kept && a instanceof Attempt.Whole w && w.outcome().cause() == Outcome.Cause.CHANNEL_LOST) {
+                Outcome failure = reopen();
+                return failure != null ? new Attempt.Whole(failure) : send(c);
+            }
+            return a;
+        }
+
+        /** A fresh channel; the failure if there is none. */
+        private Outcome reopen() {
+            close();
+            SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
+            if (bs.failure() != null) {
+                return bs.failure();
+            }
+            if (bs.plain()) { // the relay changed under us: this message waits for the next run
+                return Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail());
+            }
+            batch = bs.batch();
+            used = false;
+            return null;
+        }
+
+        private Attempt send(Claim c) {
             QueuedMessage m = c.message();
             List<String> pending = m.pendingRecipients();
             List<Reply> replies;
@@ -107,6 +134,7 @@ sealed interface Transport extends AutoCloseable {
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
                         + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
             } finally {
+                used = true;
                 sender.touch();
             }
             Map<String, Outcome> out = new LinkedHashMap<>();
