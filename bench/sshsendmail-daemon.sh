@@ -9,7 +9,9 @@
 #   idle RSS      resident memory of the daemon's JVM after idle_timeout, when it has
 #                 closed its SSH connection (SPEC: under 64 MiB)
 #   latency       per message, from "sendmail" exiting (mail queued) to the relay
-#                 handing it to its sendmail, daemon warm (one message at a time)
+#                 handing it to its sendmail, daemon warm (one message at a time); a
+#                 negative value: the daemon handed it over before the sendmail
+#                 process had finished exiting (its JVM's teardown)
 #   ssh+python    the same message through "ssh relay rsendmail -f … -- …" with
 #                 OpenSSH and the Python rsendmail 1.1.4 as forced command, from
 #                 starting ssh to the hand-over (the caller waits for all of it)

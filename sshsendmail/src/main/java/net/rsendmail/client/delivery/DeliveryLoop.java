@@ -154,7 +154,7 @@ public final class DeliveryLoop {
     /**
      * SIGHUP: the configuration as read now, if it is valid; else the one in use stays, with one
      * line naming the file and line. The connection is closed: the next message uses the new relays,
-     * identity and timeouts. A new queue directory or log target takes a restart (refused here).
+     * identity and timeouts. A new queue directory, log target or DKIM key takes a restart (refused here).
      */
     private void reload() {
         ClientConfig fresh;
@@ -164,9 +164,11 @@ public final class DeliveryLoop {
             LOG.error("SIGHUP: {}; still using the configuration read before", r.reason());
             return;
         }
-        if (!fresh.queue().equals(config.queue()) || !fresh.log().equals(config.log())) {
-            LOG.error("SIGHUP: {}: a new 'queue' or 'log' takes a restart; still using the configuration read before",
-                    fresh.file());
+        // the queue (and its maildrop pickup, which signs with the dkim keys) and the log were set up at start
+        if (!fresh.queue().equals(config.queue()) || !fresh.log().equals(config.log())
+                || !fresh.dkim().equals(config.dkim())) {
+            LOG.error("SIGHUP: {}: a new 'queue', 'log' or 'dkim' takes a restart; still using the configuration read"
+                    + " before", fresh.file());
             return;
         }
         disconnect();
