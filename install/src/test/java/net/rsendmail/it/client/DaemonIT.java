@@ -94,10 +94,35 @@ class DaemonIT {
     }
 
     @Test
+    void aRelayThatWentAwayIsReconnectedWithBackoffNotInALoop() throws Exception {
+        w.clientConfig("retry_min 1s\nretry_max 2s\n");
+        Process d = w.startDaemon();
+        try {
+            w.enqueue(ALICE, "before the outage", BOB);
+            w.awaitCalls(1, Duration.ofSeconds(20));
+            Wait.until(() -> logLines("status=sent") == 1, Duration.ofSeconds(20), w::clientLog); // its answer is in
+            w.stopSshd(); // the kept channel and connection die with its sessions
+            w.enqueue(ALICE, "during the outage", BOB);
+            Wait.until(() -> logLines("status=deferred") >= 2, Duration.ofSeconds(30), w::clientLog);
+            w.restartSshd();
+            w.awaitCalls(2, Duration.ofSeconds(30));
+            Wait.until(() -> logLines("status=sent") == 2, Duration.ofSeconds(20), w::clientLog);
+            String sent = w.clientLog().lines().filter(l -> l.contains("status=sent")).toList().get(1);
+            int attempts = Integer.parseInt(sent.replaceAll(".* attempts=(\\d+) .*", "$1"));
+            // one try per retry_min..retry_max, not one per loop turn
+            assertTrue(attempts >= 3 && attempts < 20, w::clientLog);
+            assertEquals(List.of(), w.queueFiles("queue"));
+        } finally {
+            stop(d);
+        }
+    }
+
+    @Test
     void sigtermWhileIdleExitsZeroWithinTwoSeconds() throws Exception {
         Process d = w.startDaemon();
         w.enqueue(ALICE, "before the stop", BOB);
         w.awaitCalls(1, Duration.ofSeconds(20));
+        Wait.until(() -> logLines("status=sent") == 1, Duration.ofSeconds(20), w::clientLog);
         stop(d); // with its LMTP channel still open
         assertTrue(w.clientLog().contains("daemon stopped"), w.clientLog());
         assertEquals(List.of(), w.queueFiles("queue"));
