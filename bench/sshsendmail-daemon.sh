@@ -9,14 +9,16 @@
 #   idle RSS      resident memory of the daemon's JVM after idle_timeout, when it has
 #                 closed its SSH connection (SPEC: under 64 MiB)
 #   latency       per message, from "sendmail" exiting (mail queued) to the relay
-#                 handing it to its sendmail, daemon warm (one message at a time)
+#                 handing it to its sendmail, daemon warm (one message at a time); a
+#                 negative value: the daemon handed it over before the sendmail
+#                 process had finished exiting (its JVM's teardown)
 #   ssh+python    the same message through "ssh relay rsendmail -f … -- …" with
 #                 OpenSSH and the Python rsendmail 1.1.4 as forced command, from
 #                 starting ssh to the hand-over (the caller waits for all of it)
 #   ssh+java      the same with this project's rsendmail as forced command
-# The daemon runs with SSHSENDMAIL_JAVA_OPTS from the environment (the systemd unit
-# in install/src/dist/etc/sshsendmail.service sets -Xmx32m and friends; the
-# default here is the same).
+# The daemon runs with SSHSENDMAIL_JAVA_OPTS from the environment, by default the
+# ones the shipped systemd unit (install/src/dist/etc/sshsendmail.service) sets, read
+# from it, and the launcher's own flags for --daemon.
 set -euo pipefail
 N=${1:-${MESSAGES:-30}}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +54,9 @@ log $tmp/client.log
 idle_timeout 5s
 CONF
 export SSHSENDMAIL_CONF=$tmp/sshsendmail.conf
-export SSHSENDMAIL_JAVA_OPTS=${SSHSENDMAIL_JAVA_OPTS:--Xmx16m -Xms4m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5}
+unit_opts=$(sed -n 's/^Environment="SSHSENDMAIL_JAVA_OPTS=\(.*\)"$/\1/p' "$root/install/src/dist/etc/sshsendmail.service")
+[ -n "$unit_opts" ] || { echo "no SSHSENDMAIL_JAVA_OPTS in sshsendmail.service" >&2; exit 1; }
+export SSHSENDMAIL_JAVA_OPTS=${SSHSENDMAIL_JAVA_OPTS:-$unit_opts}
 sleep 0.5
 printf 'From: a@bench.example\nTo: b@example.org\nSubject: bench\n\nhello\n' >"$tmp/msg"
 

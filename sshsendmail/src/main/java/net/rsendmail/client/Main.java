@@ -114,8 +114,7 @@ public final class Main {
             case DAEMON:
             case RUNNER:
             case POSTFIX:
-                requireDeliverable(loaded);
-                Modes.requireCertificate(loaded); // reads it with the SSH library, which SEND never loads
+                requireDelivering(loaded);
                 break;
             default:
                 break;
@@ -137,9 +136,9 @@ public final class Main {
             case FLUSH:
                 return Modes.flush(config, explicitConfig(cl), cl.selector(), cl.verbose(), err);
             case DAEMON:
-                return Modes.daemon(config, cl.verbose(), err);
+                return Modes.daemon(config, () -> requireDelivering(config(cl)).config(), cl.verbose(), err);
             case RUNNER:
-                return Modes.runner(config, cl.verbose(), err);
+                return Modes.runner(config, () -> requireDelivering(config(cl)).config(), cl.verbose(), err);
             case POSTFIX:
                 return Modes.postfix(cl, config, stdin, out);
             case REQUEUE:
@@ -183,6 +182,13 @@ public final class Main {
         if (p.isPresent()) {
             throw Refusal.config("configuration: " + p.get().line());
         }
+    }
+
+    /** What the delivering modes check before they deliver, at start and on SIGHUP. */
+    private static LoadedConfig requireDelivering(LoadedConfig loaded) throws Refusal {
+        requireDeliverable(loaded);
+        Modes.requireCertificate(loaded); // reads it with the SSH library, which SEND never loads
+        return loaded;
     }
 
     private int refuse(Mode mode, Refusal r) {

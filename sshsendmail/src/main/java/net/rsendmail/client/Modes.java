@@ -87,8 +87,8 @@ final class Modes {
                 ClientLog.get("runner").warn("{}", r.reason());
                 throw r;
             }
-            try (SshSender sender = new SshSender(config)) {
-                QueueRunner runner = new QueueRunner(config, q, sender, Identity.domain(config.domain()));
+            try (SshSender sender = new SshSender(config);
+                 QueueRunner runner = new QueueRunner(config, q, sender, Identity.domain(config.domain()))) {
                 runner.housekeeping();
                 s = runner.flush(selector);
                 left = runner.backlog();
@@ -138,22 +138,25 @@ final class Modes {
         }
     }
 
-    static int daemon(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
-        return loop(config, DeliveryLoop.Lifetime.UNTIL_STOPPED, "--daemon", verbose, err);
+    /** {@code --daemon}; {@code source} reads the configuration again on SIGHUP. */
+    static int daemon(ClientConfig config, DeliveryLoop.ConfigSource source, boolean verbose, PrintStream err)
+            throws Refusal {
+        return loop(config, source, DeliveryLoop.Lifetime.UNTIL_STOPPED, "--daemon", verbose, err);
     }
 
     /** {@code --runner}, started by sendmail calls: delivers, and stays while mail waits. */
-    static int runner(ClientConfig config, boolean verbose, PrintStream err) throws Refusal {
-        return loop(config, DeliveryLoop.Lifetime.WHILE_MAIL_WAITS, "--runner", verbose, err);
+    static int runner(ClientConfig config, DeliveryLoop.ConfigSource source, boolean verbose, PrintStream err)
+            throws Refusal {
+        return loop(config, source, DeliveryLoop.Lifetime.WHILE_MAIL_WAITS, "--runner", verbose, err);
     }
 
-    private static int loop(ClientConfig config, DeliveryLoop.Lifetime lifetime, String what, boolean verbose,
-                            PrintStream err) throws Refusal {
+    private static int loop(ClientConfig config, DeliveryLoop.ConfigSource source, DeliveryLoop.Lifetime lifetime,
+                            String what, boolean verbose, PrintStream err) throws Refusal {
         MailQueue q = openQueue(config);
         requireOwner(q, what);
         ClientLog.init(config.log(), verbose, err);
         try {
-            return new DeliveryLoop(config, q, Identity.domain(config.domain()), lifetime).run();
+            return new DeliveryLoop(config, source, q, lifetime).run();
         } catch (IOException e) {
             throw new Refusal(SysExit.CANTCREAT, "4.3.0", what + ": " + e.getMessage());
         }

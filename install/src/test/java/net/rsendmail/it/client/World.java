@@ -8,7 +8,9 @@ import net.rsendmail.it.RecordingSendmail;
 import net.rsendmail.it.Wait;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,12 +80,35 @@ final class World implements AutoCloseable {
 
     /** The relay's forced command: {@code rsendmail --config …}. */
     String relayCommand() {
-        return dist.resolve("bin/rsendmail") + " --config " + relayConf;
+        return relayCommand(relayConf);
+    }
+
+    private String relayCommand(Path conf) {
+        return dist.resolve("bin/rsendmail") + " --config " + conf;
     }
 
     /** {@code restrict<extra>,command="rsendmail --config …"}. */
     String relayKeyOptions(String extraOptions) {
         return "restrict" + extraOptions + ",command=\"" + relayCommand() + "\"";
+    }
+
+    /**
+     * A second relay, in {@code dir/NAME}: its own sshd (its host key added to our known_hosts) and
+     * relay config in front of {@code stub}, the client key authorized; the caller closes it.
+     */
+    PrivateSshd secondRelay(String name, RecordingSendmail stub) {
+        Path d = dir.resolve(name);
+        Path conf = d.resolve("relay.conf");
+        try {
+            Files.createDirectories(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        relayConfig(conf, stub.path(), d.resolve("relay.log"), d, "");
+        PrivateSshd other = PrivateSshd.start(d);
+        other.authorize(Path.of(clientKey + ".pub"), "restrict,command=\"" + relayCommand(conf) + "\"");
+        Files2.write(knownHosts, Files2.read(knownHosts) + Files2.read(other.knownHosts()));
+        return other;
     }
 
     /** Makes the client key's only authorized_keys line force {@code command} instead. */
@@ -147,7 +172,12 @@ final class World implements AutoCloseable {
 
     /** Writes the client config: relay, identity, known_hosts, queue, log file, plus {@code extra} lines. */
     void clientConfig(String extra) {
-        Files2.write(clientConf, "relay " + user + "@127.0.0.1:" + port + "\n"
+        clientConfig(port, extra);
+    }
+
+    /** As {@link #clientConfig(String)}, with the relay on {@code relayPort} of 127.0.0.1. */
+    void clientConfig(int relayPort, String extra) {
+        Files2.write(clientConf, "relay " + user + "@127.0.0.1:" + relayPort + "\n"
                 + "identity " + clientKey + "\n"
                 + "known_hosts " + knownHosts + "\n"
                 + "queue " + queue + "\n"
@@ -155,6 +185,15 @@ final class World implements AutoCloseable {
                 + "log " + dir.resolve("client.log") + "\n"
                 + "connect_timeout 5s\nauth_timeout 5s\ncommand_timeout 20s\n"
                 + extra);
+    }
+
+    /** Entry names in the queue's {@code sub} directory (queue, claimed, failed, maildrop…), sorted. */
+    List<String> queueFiles(String sub) {
+        try (java.util.stream.Stream<Path> s = Files.list(queue.resolve(sub))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String clientLog() {

@@ -5,32 +5,44 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.mail.Refusal;
 import net.rsendmail.queue.MailQueue;
 import org.slf4j.Logger;
 
 /**
  * The long-running delivery loop of {@code --daemon} and of the runner a sendmail call starts:
  * takes mail from the maildrop and the queue the moment it arrives (a file-system watch on queue/,
- * maildrop/ and claimed/), retries deferred mail when it is due, keeps one SSH connection while
- * there is work and closes it (and stops the SSH client) after {@code idle_timeout} without any.
- * The {@link Lifetime} says when it ends. It holds its byte of {@code QUEUE/daemon.lock} for its
- * whole life ({@link QueueLocks.Server}), so that sendmail calls start no runner of their own, and
- * {@code runner.lock} only during a run, so that a user's {@code -q} can flush while it sleeps.
+ * maildrop/ and claimed/, see {@link Wakeup}), retries deferred mail when it is due, keeps one SSH
+ * connection and one {@code rsendmail --lmtp} channel (the {@link QueueRunner}'s transport) from
+ * run to run while there is work, and closes both (and stops the SSH client) after
+ * {@code idle_timeout} without any. SIGTERM ends it within {@link #STOP_LIMIT}, exit 0, nothing left
+ * claimed; SIGHUP reads the configuration again. The {@link Lifetime} says when it ends otherwise.
+ * It holds its byte of {@code QUEUE/daemon.lock} for its whole life ({@link QueueLocks.Server}), so
+ * that sendmail calls start no runner of their own, and {@code runner.lock} only during a run, so
+ * that a user's {@code -q} can flush while it sleeps.
  */
 public final class DeliveryLoop {
     private static final Logger LOG = ClientLog.get("daemon");
     private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
+    /** How long the transaction at hand may take to finish after SIGTERM before its channel is cut. */
+    private static final Duration GRACE = Duration.ofMillis(1000);
+    /** SIGTERM to exit, at most (systemd's stop waits longer; a shutdown may not). */
+    static final Duration STOP_LIMIT = Duration.ofMillis(1800);
+
+    /** Reads and checks the configuration again, as at start (SIGHUP). */
+    @FunctionalInterface
+    public interface ConfigSource {
+        ClientConfig read() throws Refusal;
+    }
 
     /** When the loop ends, and as whom it holds {@code daemon.lock}. */
     public enum Lifetime {
@@ -46,22 +58,34 @@ public final class DeliveryLoop {
         }
     }
 
-    private final ClientConfig config;
+    private final ConfigSource source;
     private final MailQueue queue;
-    private final String domain;
     private final Lifetime lifetime;
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stop;
-    private WatchService watch;
+    private volatile boolean reload;
+    private ClientConfig config;
+    private volatile SshSender sender;
+    private QueueRunner runner;
+    private Wakeup wakeup;
 
-    public DeliveryLoop(ClientConfig config, MailQueue queue, String domain, Lifetime lifetime) {
+    public DeliveryLoop(ClientConfig config, ConfigSource source, MailQueue queue, Lifetime lifetime) {
         this.config = config;
+        this.source = source;
         this.queue = queue;
-        this.domain = domain;
         this.lifetime = lifetime;
     }
 
     /** Runs until the lifetime ends; returns the exit code. */
     public int run() throws IOException {
+        try {
+            return serve();
+        } finally {
+            finished.countDown(); // locks released, claims returned: a SIGTERM may end the JVM now
+        }
+    }
+
+    private int serve() throws IOException {
         try (FileChannel lockFile = QueueLocks.open(queue.directory(), QueueLocks.DAEMON)) {
             FileLock lock = lifetime.server.tryLock(lockFile);
             if (lock == null) {
@@ -74,22 +98,27 @@ public final class DeliveryLoop {
                 return 75;
             }
             try (FileChannel runnerLock = QueueLocks.open(queue.directory(), QueueLocks.RUNNER);
-                 WatchService w = FileSystems.getDefault().newWatchService()) {
-                watch = w;
+                 Wakeup w = new Wakeup()) {
+                wakeup = w;
                 // a rename into a directory is ENTRY_CREATE there; one out of claimed/ (released, done) ENTRY_DELETE
-                queue.directory().resolve("queue").register(w, StandardWatchEventKinds.ENTRY_CREATE);
-                queue.maildrop().register(w, StandardWatchEventKinds.ENTRY_CREATE);
-                queue.directory().resolve("claimed").register(w, StandardWatchEventKinds.ENTRY_DELETE);
+                w.on(queue.directory().resolve("queue"), StandardWatchEventKinds.ENTRY_CREATE)
+                        .on(queue.maildrop(), StandardWatchEventKinds.ENTRY_CREATE)
+                        .on(queue.directory().resolve("claimed"), StandardWatchEventKinds.ENTRY_DELETE);
                 if (lifetime == Lifetime.UNTIL_STOPPED) {
                     // its pid in daemon.lock, for the admin, and to wake a staying runner: it leaves now
                     lockFile.truncate(0);
                     lockFile.write(ByteBuffer.wrap(("daemon " + ProcessHandle.current().pid() + "\n")
                             .getBytes(StandardCharsets.US_ASCII)), 0);
                 } else {
-                    queue.directory().register(w, StandardWatchEventKinds.ENTRY_MODIFY); // daemon.lock written
+                    w.on(queue.directory(), StandardWatchEventKinds.ENTRY_MODIFY); // daemon.lock written
                 }
-                Thread hook = stopOnSignal(Thread.currentThread());
+                w.start();
+                Thread hook = stopOnSignal();
                 Runtime.getRuntime().addShutdownHook(hook);
+                ReloadSignal.install(() -> {
+                    reload = true;
+                    w.wake();
+                });
                 if (lifetime == Lifetime.UNTIL_STOPPED) {
                     LOG.info("daemon started: queue {} relays {}", queue.directory(), config.relays());
                 }
@@ -110,13 +139,54 @@ public final class DeliveryLoop {
         return 0;
     }
 
+    /** A sender and a runner for {@link #config}. */
+    private void connectAnew() {
+        sender = new SshSender(config);
+        runner = new QueueRunner(config, queue, sender, Identity.domain(config.domain()), () -> stop);
+    }
+
+    /** Closes the runner's transport (QUIT on its LMTP channel), then the SSH connection and client. */
+    private void disconnect() {
+        runner.close();
+        sender.close();
+    }
+
+    /**
+     * SIGHUP: the configuration as read now, if it is valid; else the one in use stays, with one
+     * line naming the file and line. The connection is closed: the next message uses the new relays,
+     * identity and timeouts. A new queue directory, log target or DKIM key takes a restart (refused here).
+     */
+    private void reload() {
+        ClientConfig fresh;
+        try {
+            fresh = source.read();
+        } catch (Refusal r) {
+            LOG.error("SIGHUP: {}; still using the configuration read before", r.reason());
+            return;
+        }
+        // the queue (and its maildrop pickup, which signs with the dkim keys) and the log were set up at start
+        if (!fresh.queue().equals(config.queue()) || !fresh.log().equals(config.log())
+                || !fresh.dkim().equals(config.dkim())) {
+            LOG.error("SIGHUP: {}: a new 'queue', 'log' or 'dkim' takes a restart; still using the configuration read"
+                    + " before", fresh.file());
+            return;
+        }
+        disconnect();
+        config = fresh;
+        connectAnew();
+        LOG.info("SIGHUP: configuration reloaded from {}: relays {}", config.file(), config.relays());
+    }
+
     private void loop(FileChannel lockFile, FileLock held, FileChannel runnerLock) throws IOException {
         FileLock lock = held;
-        SshSender sender = new SshSender(config);
-        QueueRunner runner = new QueueRunner(config, queue, sender, domain);
+        connectAnew();
         try {
             Instant lastHousekeeping = Instant.MIN;
             while (!stop) {
+                if (reload) {
+                    reload = false;
+                    reload();
+                }
                 if (lifetime == Lifetime.WHILE_MAIL_WAITS && QueueLocks.Server.DAEMON.isHeld(lockFile)) {
                     LOG.debug("a daemon serves {} now", queue.directory());
                     return;
@@ -154,10 +224,10 @@ public final class DeliveryLoop {
                     }
                     continue;
                 }
-                await(waitMillis(waiting, sender));
+                await(waitMillis(waiting));
             }
         } finally {
-            sender.close();
+            disconnect();
             if (lock != null && lock.isValid()) {
                 lock.release();
             }
@@ -165,7 +235,7 @@ public final class DeliveryLoop {
     }
 
     /** Until the next message is due, at most 5 minutes, and no longer than the idle SSH connection may stay open. */
-    private long waitMillis(QueueRunner.Backlog waiting, SshSender sender) {
+    private long waitMillis(QueueRunner.Backlog waiting) {
         long ms = waiting.nextDue() == null ? Long.MAX_VALUE
                 : Math.max(0, Duration.between(Instant.now(), waiting.nextDue()).toMillis());
         if (ms == 0) {
@@ -174,10 +244,10 @@ public final class DeliveryLoop {
         if (sender.isActive()) {
             long idleLeft = config.idleTimeout().toMillis() - (System.nanoTime() - sender.lastUse()) / 1_000_000;
             if (idleLeft <= 0) {
-                sender.close(); // no work: close the connection and stop the SSH client
+                disconnect(); // no work: close the channel and the connection, stop the SSH client
                 // give the heap back (with -XX:MaxHeapFreeRatio a full GC shrinks it): idle memory
                 System.gc();
-                LOG.debug("idle: SSH connection closed");
+                LOG.debug("idle: LMTP channel and SSH connection closed");
             } else {
                 ms = Math.min(ms, idleLeft);
             }
@@ -185,36 +255,43 @@ public final class DeliveryLoop {
         return Math.min(ms, HOUSEKEEPING.toMillis());
     }
 
-    /** SIGTERM: stop after the message at hand, and give the loop 10 s to say so. */
-    private Thread stopOnSignal(Thread main) {
+    /**
+     * SIGTERM: no further message is taken; the transaction at hand gets {@link #GRACE} to finish,
+     * then its channel is cut and its message goes back to the queue as it was. Once the loop has
+     * let go of everything the JVM ends with 0 (halt: the exit status of a JVM that a signal
+     * stopped is 143 otherwise, which a service manager counts as a failure).
+     */
+    private Thread stopOnSignal() {
         return new Thread(() -> {
             stop = true;
-            try {
-                watch.close();
-            } catch (IOException e) {
-                // stopping anyway
+            wakeup.close();
+            if (!awaitFinished(GRACE)) {
+                SshSender s = sender;
+                if (s != null) {
+                    LOG.info("stopping: cutting the transaction at hand short");
+                    s.abort();
+                }
             }
-            try {
-                main.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (awaitFinished(STOP_LIMIT.minus(GRACE))) {
+                Runtime.getRuntime().halt(0);
             }
+            LOG.error("did not stop within {} ms; a message left in claimed/ goes back to the queue at the next start",
+                    STOP_LIMIT.toMillis());
         }, "sshsendmail-stop");
     }
 
-    /** Sleeps until a file appears in queue/ or maildrop/, one leaves claimed/, a daemon starts, or {@code ms} pass. */
-    private void await(long ms) {
+    private boolean awaitFinished(Duration d) {
         try {
-            WatchKey key = watch.poll(ms, TimeUnit.MILLISECONDS);
-            while (key != null) {
-                key.pollEvents();
-                key.reset();
-                key = watch.poll(); // drain: one run takes them all
-            }
+            return finished.await(d.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop = true;
-        } catch (ClosedWatchServiceException e) {
+            return false;
+        }
+    }
+
+    /** Sleeps until a file appears in queue/ or maildrop/, one leaves claimed/, a daemon starts, a signal, or {@code ms} pass. */
+    private void await(long ms) {
+        if (!wakeup.await(ms)) {
             stop = true;
         }
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import net.rsendmail.client.cli.QueueSelector;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.Durations;
@@ -23,11 +24,14 @@ import org.slf4j.Logger;
 
 /**
  * Delivers what is due in the queue over one SSH session (SPEC §3.3), through one
- * {@link Transport} chosen for the run (LMTP batch or one channel per message, the relay's mode
- * remembered in {@link RelayModes}); every attempt's per-recipient results go through the one
- * {@link Settlement}.
+ * {@link Transport} (LMTP batch or one channel per message, the relay's mode remembered in
+ * {@link RelayModes}), chosen at the first message and kept from run to run until {@link #close}
+ * (the daemon closes it when idle), so a warm daemon hands each message to the relay process
+ * already running; every attempt's per-recipient results go through the one {@link Settlement}.
+ * Once {@code stopping} says so, no further message is taken, and one whose attempt failed
+ * meanwhile (its channel cut at shutdown) goes back to the queue as it was.
  */
-public final class QueueRunner {
+public final class QueueRunner implements AutoCloseable {
     private static final Logger LOG = ClientLog.get("delivery");
 
     private final ClientConfig config;
@@ -36,8 +40,16 @@ public final class QueueRunner {
     private final String domain;
     private final Settlement settlement;
     private final RelayModes modes;
+    private final BooleanSupplier stopping;
+    private Transport transport;
 
     public QueueRunner(ClientConfig config, MailQueue queue, SshSender sender, String domain) {
+        this(config, queue, sender, domain, () -> false);
+    }
+
+    public QueueRunner(ClientConfig config, MailQueue queue, SshSender sender, String domain,
+                       BooleanSupplier stopping) {
+        this.stopping = stopping;
         this.config = config;
         this.queue = queue;
         this.sender = sender;
@@ -127,25 +139,41 @@ public final class QueueRunner {
     /** Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks; adds them to it. */
     private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
-        try (Run run = new Run()) {
-            for (QueueId id : queue.due(now)) {
-                if (selector.excludes(id) || !seen.add(id)) {
-                    continue;
-                }
-                Optional<Claim> oc = claim(id);
-                if (oc.isEmpty()) {
-                    continue;
-                }
-                try (Claim c = oc.get()) {
-                    if (selector.selects(c.message())) { // else released unchanged
-                        Attempt a = run.attempt(c);
-                        counts[settlement.apply(c, run.mode(), a).ordinal()]++;
+        Run run = new Run();
+        for (QueueId id : queue.due(now)) {
+            if (stopping.getAsBoolean()) {
+                break;
+            }
+            if (selector.excludes(id) || !seen.add(id)) {
+                continue;
+            }
+            Optional<Claim> oc = claim(id);
+            if (oc.isEmpty()) {
+                continue;
+            }
+            try (Claim c = oc.get()) {
+                if (selector.selects(c.message())) { // else released unchanged
+                    Attempt a = run.attempt(c);
+                    if (a instanceof Attempt.Whole w && !w.outcome().isDelivered() && stopping.getAsBoolean()) {
+                        LOG.info("id={} stopping: the attempt was cut short ({}); the message stays queued as it was",
+                                c.id(), w.outcome().line());
+                        continue; // released unchanged: no attempt counted, due as before
                     }
+                    counts[settlement.apply(c, run.mode, a).ordinal()]++;
                 }
             }
         }
         return new Summary(counts[Settlement.Result.DELIVERED.ordinal()], counts[Settlement.Result.DEFERRED.ordinal()],
                 counts[Settlement.Result.BOUNCED.ordinal()], counts[Settlement.Result.FAILED.ordinal()]);
+    }
+
+    /** Closes the kept transport (QUIT on an LMTP channel); the next message chooses one again. */
+    @Override
+    public void close() {
+        if (transport != null) {
+            transport.close();
+            transport = null;
+        }
     }
 
     private Optional<Claim> claim(QueueId id) {
@@ -158,12 +186,13 @@ public final class QueueRunner {
     }
 
     /**
-     * One run's transport, chosen at its first message (and again after a failure to open it);
-     * after a failure that stops the run, the rest are deferred with it, without a new try.
+     * One run: the kept transport, chosen at its first message if there is none (and again after a
+     * failure to open it); after a failure that stops the run, the rest are deferred with it,
+     * without a new try, and the transport is dropped, so the next run starts afresh.
      */
-    private final class Run implements AutoCloseable {
-        private Transport transport;
+    private final class Run {
         private Outcome stop;
+        private String mode = "none";
 
         Attempt attempt(Claim c) {
             if (stop != null) {
@@ -176,23 +205,14 @@ public final class QueueRunner {
                 a = choice.failure() == null ? null : new Attempt.Whole(choice.failure());
             }
             if (a == null) {
+                mode = transport.mode();
                 a = transport.attempt(c);
             }
             if (a instanceof Attempt.Whole w && w.outcome().stopsTheRun()) {
                 stop = w.outcome();
+                QueueRunner.this.close();
             }
             return a;
-        }
-
-        String mode() {
-            return transport == null ? "none" : transport.mode();
-        }
-
-        @Override
-        public void close() {
-            if (transport != null) {
-                transport.close();
-            }
         }
     }
 

@@ -19,9 +19,9 @@ import net.rsendmail.queue.QueuedMessage;
 import org.slf4j.Logger;
 
 /**
- * How messages are handed to the relay, chosen once per queue run or synchronous delivery (SPEC
- * §3.3): one exec channel per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for
- * all ({@link Lmtp}). Never throws from {@link #attempt}: every failure is an {@link Outcome}.
+ * How messages are handed to the relay, chosen at the first message of a queue runner (and kept
+ * by the daemon) or of a synchronous delivery (SPEC §3.3): one exec channel per message
+ * ({@link Plain}) or one {@code rsendmail --lmtp} channel for all ({@link Lmtp}). Never throws from {@link #attempt}: every failure is an {@link Outcome}.
  */
 sealed interface Transport extends AutoCloseable {
     Logger LOG = ClientLog.get("delivery");
@@ -95,6 +95,7 @@ sealed interface Transport extends AutoCloseable {
         private final boolean probe;
         private final String clientName;
         private LmtpBatch batch;
+        private boolean used; // the batch carried a transaction before this one
 
         Lmtp(SshSender sender, RelayModes modes, boolean probe, String clientName, LmtpBatch batch) {
             this.sender = sender;
@@ -109,19 +110,45 @@ sealed interface Transport extends AutoCloseable {
             return "lmtp";
         }
 
+        /**
+         * On a channel kept from earlier messages, a transaction that finds it gone (the relay
+         * closed it meanwhile, or the link died while idle) is tried once more on a fresh one; the
+         * relay's ENVID memory makes that safe even if the first one got through, so only with one.
+         */
         @Override
         public Attempt attempt(Transaction tx, SshSender.Content content) {
+            boolean kept = batch != null && batch.isOpen() && used;
             if (batch == null || !batch.isOpen()) {
-                close();
-                SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
-                if (bs.failure() != null) {
-                    return new Attempt.Whole(bs.failure());
+                Outcome failure = reopen();
+                if (failure != null) {
+                    return new Attempt.Whole(failure);
                 }
-                if (bs.plain()) { // the relay changed under us: this message waits for the next try
-                    return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail()));
-                }
-                batch = bs.batch();
             }
+            Attempt a = send(tx, content);
+            if (kept && tx.envid() != null && a instanceof Attempt.Whole w
+                    && w.outcome().cause() == Outcome.Cause.CHANNEL_LOST) {
+                Outcome failure = reopen();
+                return failure != null ? new Attempt.Whole(failure) : send(tx, content);
+            }
+            return a;
+        }
+
+        /** A fresh channel; the failure if there is none. */
+        private Outcome reopen() {
+            close();
+            SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
+            if (bs.failure() != null) {
+                return bs.failure();
+            }
+            if (bs.plain()) { // the relay changed under us: this message waits for the next try
+                return Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail());
+            }
+            batch = bs.batch();
+            used = false;
+            return null;
+        }
+
+        private Attempt send(Transaction tx, SshSender.Content content) {
             List<String> pending = tx.recipients();
             List<Reply> replies;
             InputStream body;
@@ -142,6 +169,7 @@ sealed interface Transport extends AutoCloseable {
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
                         + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
             } finally {
+                used = true;
                 sender.touch();
             }
             Map<String, Outcome> out = new LinkedHashMap<>();

@@ -194,6 +194,11 @@ public final class RelayLink implements AutoCloseable {
         return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
     }
 
+    /** Closes the session at once, its channels with it; safe from any thread. */
+    void abort() {
+        session.close(true);
+    }
+
     @Override
     public void close() {
         try {

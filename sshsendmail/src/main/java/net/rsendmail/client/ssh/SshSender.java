@@ -44,7 +44,8 @@ public final class SshSender implements AutoCloseable {
     private final RelayOrder order;
     private SshClient client;
     private List<KeyPair> keys;
-    private RelayLink link;
+    private volatile RelayLink link;
+    private volatile boolean aborted;
     private long lastUse;
 
     public SshSender(ClientConfig config) {
@@ -169,6 +170,9 @@ public final class SshSender implements AutoCloseable {
 
     /** Connects to the first relay that works. */
     private RelayLink connect() throws SshFailure {
+        if (aborted) {
+            throw new SshFailure(Outcome.temporary(Cause.CHANNEL_LOST, "4.4.2", "stopping: no new connection"));
+        }
         if (relays.isEmpty()) {
             throw new SshFailure(Outcome.temporary(Cause.CONFIG, "4.3.5", "no relay configured (key 'relay USER@HOST[:PORT]'"
                     + (config.file() != null ? " in " + config.file() : "") + ")"));
@@ -330,6 +334,18 @@ public final class SshSender implements AutoCloseable {
             return new SshFailure(Outcome.temporary(Cause.TIMEOUT, "4.4.1", "connection to relay " + where + " timed out"));
         }
         return new SshFailure(Outcome.temporary(Cause.SSH, "4.4.2", "SSH connection to relay " + where + " failed: " + m));
+    }
+
+    /**
+     * From another thread (the daemon's stop): cuts the session at hand, so that a blocked read
+     * fails at once, and opens no new one. The owning thread still calls {@link #close}.
+     */
+    public void abort() {
+        aborted = true;
+        RelayLink l = link;
+        if (l != null) {
+            l.abort();
+        }
     }
 
     /** Closes the session (the daemon does this when idle); the next send reconnects. */
