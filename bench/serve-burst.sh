@@ -93,7 +93,7 @@ burst() {
     cat "$tmp/$name".s* >"$tmp/$name.times"
     rm -f "$tmp/$name".s*
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }' >"$tmp/$name.secs"
-    grep -h '^Message-ID:' "$tmp/out"/* 2>/dev/null | sort | uniq -c | awk '{print $1, $3}' >"$tmp/$name.ids" || true
+    grep -rh '^Message-ID:' "$tmp/out" 2>/dev/null | sort | uniq -c | awk '{print $1, $3}' >"$tmp/$name.ids" || true
     if [ "$name" = serve ]; then
         awk '/VmHWM/ {print $2}' "/proc/$pid/status" >"$tmp/$name.rss"
     fi

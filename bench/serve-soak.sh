@@ -53,7 +53,7 @@ rss_peak=$(rss VmHWM)
 sleep "$IDLE"
 rss_idle=$(rss VmRSS)
 cat "$tmp"/senders/* >"$tmp/times"
-grep -h '^Message-ID: <soak-' "$tmp/out"/* | sort | uniq -c | awk '{print $1, $3}' >"$tmp/ids" || true
+grep -rh '^Message-ID: <soak-' "$tmp/out" | sort | uniq -c | awk '{print $1, $3}' >"$tmp/ids" || true
 python3 - "$tmp" "$rss_start" "$rss_end" "$rss_peak" "$rss_idle" "$IDLE" "${samples[*]}" <<'PY'
 import statistics, sys
 tmp, start, end, peak, idle, idle_s = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]
