@@ -24,6 +24,7 @@ import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
+import net.rsendmail.mail.Refusal;
 import org.slf4j.Logger;
 
 /**
@@ -161,7 +162,11 @@ public final class NullmailerRemote {
 
     /** Delivers the message on descriptor 3; returns nullmailer's exit code. */
     public static int deliver(ClientConfig config, InputStream fd3, PrintStream err) {
-        ClientLog.init(config.log(), false, err);
+        try {
+            ClientLog.init(config.log(), false, err);
+        } catch (Refusal r) {
+            return fail(err, ExitCodes.NM_CONFIG, "4.3.5 " + r.reason());
+        }
         Logger log = ClientLog.get("nullmailer");
         String domain = Identity.domain(config.domain());
         Outcome o;

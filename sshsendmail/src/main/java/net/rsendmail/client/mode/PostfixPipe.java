@@ -13,6 +13,8 @@ import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -42,7 +44,9 @@ public final class PostfixPipe {
             throw Refusal.usage("no recipients (master.cf: argv=... -- ${recipient})");
         }
         // pipe(8) takes stdout and stderr as the reason text: logs must not go there
-        ClientLog.init(config.log().equals("stderr") ? "none" : config.log(), cl.verbose(), System.err);
+        LogSetting setting = config.log().target() instanceof LogTarget.Stderr ? config.log().with(LogTarget.NONE)
+                : config.log();
+        ClientLog.init(setting, cl.verbose(), System.err);
         Logger log = ClientLog.get("postfix");
         Outcome o;
         try (Spool spool = Spool.read(stdin); SshSender ssh = new SshSender(config)) {
