@@ -45,6 +45,8 @@ class ClientPostfixIT {
         w.check("chown", "postfix", data.toString());
         // pipe(8) never runs commands as root: the transport's user owns the key
         w.check("chown", "nobody", w.clientKey.toString());
+        // and the log file: one it cannot write would defer every message (4.3.5, naming the log line)
+        w.check("chown", "nobody", Files2.write(w.dir.resolve("client.log"), "").toString());
         Files2.write(conf.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",
                 "queue_directory = " + queue,
@@ -130,6 +132,7 @@ class ClientPostfixIT {
         String body = new String(msg, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(calls.get(0).text().endsWith(body.substring(body.indexOf("\n\n"))), calls.get(0).text());
         Wait.until(() -> maillog().contains("status=sent"), Duration.ofSeconds(30), this::maillog);
+        assertTrue(w.clientLog().contains("INFO postfix from=<alice@client.test> to=[bob@example.org]"), w.clientLog());
     }
 
     @Test
