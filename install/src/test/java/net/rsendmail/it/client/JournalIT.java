@@ -69,6 +69,35 @@ class JournalIT {
     }
 
     @Test
+    void theDaemonLogsToTheJournalByDefault() throws Exception {
+        assumeTrue(PrivateJournal.available(), "needs root, unshare, nsenter and systemd-journald");
+        Path dir = Files2.tempDir("it-journal-daemon");
+        try (PrivateJournal journal = PrivateJournal.start(dir); World w = new World()) {
+            withoutLogLines(w);
+            w.forceCommand(journal.enterLine(w.relayCommand()));
+            ProcessBuilder pb = new ProcessBuilder(journal.enter(List.of(w.sshsendmail().toString(), "--daemon")))
+                    .redirectErrorStream(true).redirectOutput(w.dir.resolve("daemon.out").toFile());
+            pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
+            Process daemon = pb.start();
+            try {
+                assertEquals("6", journal.await("sshsendmail", "daemon started", WAIT).get("PRIORITY"));
+                w.enqueue("alice@client.test", "to the daemon", "bob@example.org");
+                journal.await("sshsendmail", "status=sent", WAIT);
+                journal.await("rsendmail", "status=sent", WAIT);
+            } finally {
+                daemon.destroy();
+                assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");
+            }
+            journal.await("sshsendmail", "daemon stopped", WAIT);
+            assertEquals("", Files2.read(w.dir.resolve("daemon.out")), "stdout and stderr carry no log line");
+        } finally {
+            if (!Boolean.getBoolean("it.keep")) {
+                Files2.deleteTree(dir);
+            }
+        }
+    }
+
+    @Test
     void serveLogsToTheJournal() throws Exception {
         assumeTrue(PrivateJournal.available(), "needs root, unshare, nsenter and systemd-journald");
         Path dir = Files2.tempDir("it-journal-serve");
