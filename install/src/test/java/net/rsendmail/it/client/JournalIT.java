@@ -31,12 +31,7 @@ class JournalIT {
 
     @Test
     void bothProgramsLogToTheJournalByDefault() throws Exception {
-        assumeTrue(PrivateJournal.available(), "needs root, unshare, nsenter and systemd-journald");
-        Path dir = Files2.tempDir("it-journal");
-        // World closes first: its runners and relays end while journald still takes their lines
-        try (PrivateJournal journal = PrivateJournal.start(dir); World w = new World()) {
-            withoutLogLines(w);
-            w.forceCommand(journal.enterLine(w.relayCommand()));
+        withJournal((journal, w) -> {
             Proc.Result r = sendmail(w, journal, "journal one");
             assertEquals(0, r.exit(), r.toString());
 
@@ -61,20 +56,12 @@ class JournalIT {
             assertEquals("4", deferred.get("PRIORITY"), deferred.toString());
             assertTrue(!Files.exists(w.dir.resolve("relay.log")) && !Files.exists(w.dir.resolve("client.log")),
                     "no log file was written");
-        } finally {
-            if (!Boolean.getBoolean("it.keep")) {
-                Files2.deleteTree(dir);
-            }
-        }
+        });
     }
 
     @Test
     void theDaemonLogsToTheJournalByDefault() throws Exception {
-        assumeTrue(PrivateJournal.available(), "needs root, unshare, nsenter and systemd-journald");
-        Path dir = Files2.tempDir("it-journal-daemon");
-        try (PrivateJournal journal = PrivateJournal.start(dir); World w = new World()) {
-            withoutLogLines(w);
-            w.forceCommand(journal.enterLine(w.relayCommand()));
+        withJournal((journal, w) -> {
             ProcessBuilder pb = new ProcessBuilder(journal.enter(List.of(w.sshsendmail().toString(), "--daemon")))
                     .redirectErrorStream(true).redirectOutput(w.dir.resolve("daemon.out").toFile());
             pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
@@ -90,11 +77,7 @@ class JournalIT {
             }
             journal.await("sshsendmail", "daemon stopped", WAIT);
             assertEquals("", Files2.read(w.dir.resolve("daemon.out")), "stdout and stderr carry no log line");
-        } finally {
-            if (!Boolean.getBoolean("it.keep")) {
-                Files2.deleteTree(dir);
-            }
-        }
+        });
     }
 
     @Test
@@ -173,6 +156,29 @@ class JournalIT {
             assertEquals(78, serve.exit(), serve.toString());
             assertTrue(serve.err().contains(w.relayConf + ":" + relayLine + ": log journal: cannot connect to"), serve.err());
             assertTrue(!serve.err().contains("listening"), serve.err());
+        }
+    }
+
+    interface InJournal {
+        void run(PrivateJournal journal, World w) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} with a private journald and a World without log lines (the built-in
+     * default applies on both sides) whose relay runs in the journal's namespace.
+     */
+    private static void withJournal(InJournal test) throws Exception {
+        assumeTrue(PrivateJournal.available(), "needs root, unshare, nsenter and systemd-journald");
+        Path dir = Files2.tempDir("it-journal");
+        // World closes first: its runners and relays end while journald still takes their lines
+        try (PrivateJournal journal = PrivateJournal.start(dir); World w = new World()) {
+            withoutLogLines(w);
+            w.forceCommand(journal.enterLine(w.relayCommand()));
+            test.run(journal, w);
+        } finally {
+            if (!Boolean.getBoolean("it.keep")) {
+                Files2.deleteTree(dir);
+            }
         }
     }
 
