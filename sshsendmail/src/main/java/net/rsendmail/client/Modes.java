@@ -181,7 +181,7 @@ final class Modes {
                 return NullmailerRemote.fail(err, ExitCodes.NM_CONFIG, "4.3.5 configuration: " + p.get().line());
             }
             try (InputStream fd3 = NullmailerRemote.openFd3()) {
-                return NullmailerRemote.deliver(config, fd3, err);
+                return NullmailerRemote.deliver(config, fd3, NullmailerRemote.queueFile(), err);
             }
         } catch (NullmailerRemote.Problem p) {
             err.println("sshsendmail: Failed: " + p.getMessage());

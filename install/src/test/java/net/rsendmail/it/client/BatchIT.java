@@ -1,6 +1,7 @@
 package net.rsendmail.it.client;
 
 import net.rsendmail.it.Files2;
+import net.rsendmail.it.PrivateSshd;
 import net.rsendmail.it.Proc;
 import net.rsendmail.it.RecordingSendmail;
 import net.rsendmail.it.Wait;
@@ -137,53 +138,9 @@ class BatchIT {
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
     }
 
-    /**
-     * Forced-command wrapper: runs the relay with its stdin, stdout and stderr through this
-     * script (stderr also appended to the file named first) and passes everything on until the
-     * relay has answered a message after DATA; that answer is withheld, the relay's stdin is
-     * closed (it ends its session as after a lost link) and the channel closes without it. Only
-     * once (FILE.cut marks it): later sessions pass everything on.
-     */
-    private static final String CUT_AFTER_DATA = String.join("\n",
-            "#!/usr/bin/python3",
-            "import os, subprocess, sys, threading",
-            "log = open(sys.argv[1], 'ab', buffering=0)",
-            "relay = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,",
-            "                         stderr=subprocess.PIPE)",
-            "def requests():",
-            "    while True:",
-            "        b = os.read(0, 65536)",
-            "        if not b:",
-            "            break",
-            "        try:",
-            "            relay.stdin.write(b); relay.stdin.flush()",
-            "        except (BrokenPipeError, ValueError):",
-            "            break",
-            "def stderr():",
-            "    for b in iter(lambda: os.read(relay.stderr.fileno(), 65536), b''):",
-            "        log.write(b); os.write(2, b)",
-            "threading.Thread(target=requests, daemon=True).start()",
-            "err = threading.Thread(target=stderr); err.start()",
-            "cut = not os.path.exists(sys.argv[1] + '.cut')",
-            "in_data = False",
-            "for line in relay.stdout:",
-            "    if cut and in_data and line[3:4] == b' ':",
-            "        open(sys.argv[1] + '.cut', 'w').close()",
-            "        break  # the relay's answer to the message: never forwarded",
-            "    os.write(1, line)",
-            "    in_data = in_data or line.startswith(b'354')",
-            "relay.stdin.close()",
-            "relay.wait(timeout=30)",
-            "err.join(timeout=30)",
-            "os._exit(0)",
-            "");
-
     @Test
     void lostAcknowledgementIsNotHandedOnTwice() {
-        // the relay logs to stderr, which the wrapper also keeps in relay.log
-        Files2.write(w.relayConf, Files2.read(w.relayConf).replace("log " + w.dir.resolve("relay.log"), "log stderr"));
-        Path cut = Files2.writeExecutable(w.dir.resolve("cut-after-data"), CUT_AFTER_DATA);
-        w.forceCommand(cut + " " + w.dir.resolve("relay.log") + " " + w.relayCommand());
+        RelayCuts.afterData(w);
         w.enqueue(ALICE, "ack lost", BOB);
         Proc.Result first = w.sshsendmail(null, "-q");
         assertEquals(75, first.exit(), "deferred: " + first);
@@ -206,6 +163,45 @@ class BatchIT {
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
         assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
         assertTrue(files("failed").isEmpty(), files("failed")::toString);
+    }
+
+    /**
+     * Two relays, each with its own exactly-once record: the first is down, so the message goes to
+     * the second, whose answer is lost; the first comes back before the runner's retry, which must
+     * still go to the second (where the ENVID record is), else the message is handed over twice.
+     */
+    @Test
+    void aLostAcknowledgementIsRetriedOnTheSameRelay() {
+        Path first = Files2.tempDir("it-relay-first");
+        Path firstConf = first.resolve("relay.conf");
+        World.relayConfig(firstConf, w.stub.path(), first.resolve("relay.log"), first, "");
+        try (PrivateSshd other = PrivateSshd.start(first)) {
+            other.authorize(Path.of(w.clientKey + ".pub"),
+                    PrivateSshd.forcedCommand(w.dist.resolve("bin/rsendmail") + " --config " + firstConf));
+            Path knownHosts = Files2.write(w.dir.resolve("known_hosts.both"), Files2.read(w.knownHosts)
+                    + Files2.read(other.knownHosts()));
+            other.stop();
+            // background yes: the runner retries, after its idle SSH session is closed
+            w.clientConfig("retry_min 5s\nretry_max 5s\nidle_timeout 1s\n");
+            Files2.write(w.clientConf, "relay " + w.user + "@127.0.0.1:" + other.port() + "\n"
+                    + Files2.read(w.clientConf).replace("known_hosts " + w.knownHosts, "known_hosts " + knownHosts));
+            RelayCuts.afterData(w);
+            w.enqueue(ALICE, "two relays", BOB);
+            Wait.until(() -> count(relayLog(), "status=sent") == 1 && w.clientLog().contains("status=deferred"),
+                    Duration.ofSeconds(30), () -> relayLog() + w.clientLog());
+            other.restart(); // the first relay is back before the retry
+            // (the deferral line quotes the relay's "status=sent")
+            Wait.until(() -> w.clientLog().contains("attempts=2 mode=lmtp status=sent"), Duration.ofSeconds(60),
+                    () -> relayLog() + w.clientLog());
+            assertTrue(files("queue").isEmpty(), files("queue")::toString);
+            assertEquals(1, w.calls().size(), "handed over once only: " + w.calls());
+            assertEquals(1, count(relayLog(), "status=duplicate"), relayLog() + w.clientLog());
+            String firstLog = Files2.read(first.resolve("relay.log"));
+            assertFalse(firstLog.contains("status="), "the first relay got no transaction: " + firstLog);
+            w.awaitOwnGone(Duration.ofSeconds(30)); // the runner leaves with the queue empty
+        } finally {
+            Files2.deleteTree(first);
+        }
     }
 
     @Test

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real client-side Postfix (a private instance: own config, queue and data directories) whose
- * default transport is a pipe(8) running {@code sshsendmail --mta=postfix -f ${sender} --
- * ${recipient}}: mail submitted to it reaches the relay; with the relay down Postfix defers it
- * (never bounces) and delivers it once the relay is back; a permanent refusal bounces. Needs root.
+ * default transport is a pipe(8) running {@code sshsendmail --mta=postfix -V ${queue_id} -f
+ * ${sender} -- ${recipient}} (README §3): mail submitted to it reaches the relay as one LMTP
+ * transaction; with the relay down Postfix defers it (never bounces) and delivers it once the relay
+ * is back; a permanent refusal bounces; a channel cut inside the message and a lost
+ * acknowledgement are retried by Postfix and delivered exactly once. Needs root.
  */
 class ClientPostfixIT {
     World w;
@@ -76,8 +78,8 @@ class ClientPostfixIT {
         services.addAll(List.of(
                 "# the transport under test (README: Postfix pipe transport)",
                 "sshsendmail unix -     n       n       -       -       pipe",
-                "  user=nobody argv=" + w.sshsendmail() + " --mta=postfix -C " + w.clientConf
-                        + " -f ${sender} -- ${recipient}"));
+                "  null_sender= user=nobody argv=" + w.sshsendmail() + " --mta=postfix -C " + w.clientConf
+                        + " -V ${queue_id} -f ${sender} -- ${recipient}"));
         Files2.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
         Proc.Result r = w.run(List.of("/usr/sbin/postfix", "-c", conf.toString(), "start"), null, Map.of(),
                 Duration.ofSeconds(60));
@@ -150,6 +152,64 @@ class ClientPostfixIT {
         List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(60));
         assertEquals("bob@example.org", calls.get(0).argv().get(4));
         Wait.until(() -> queued().isEmpty(), Duration.ofSeconds(30), () -> queued() + maillog());
+    }
+
+    /** Postfix's queue id of the one message in its log (the "postfix/pickup[…]: ID: uid=" line). */
+    private String queueId() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pickup\\[\\d+\\]: ([0-9A-Za-z]+): ").matcher(maillog());
+        assertTrue(m.find(), maillog());
+        return m.group(1);
+    }
+
+    /** Defers once (what {@code cut} does to the relay's channel), then {@code postqueue -f}: sent. */
+    private void deferredThenSent() {
+        Proc.Result r = submit(World.message("alice@client.test", "bob@example.org", "cut"), "alice@client.test",
+                "bob@example.org");
+        assertEquals(0, r.exit(), r::toString);
+        Wait.until(() -> maillog().contains("status=deferred"), Duration.ofSeconds(60),
+                () -> maillog() + RelayCuts.relayLog(w));
+        assertTrue(maillog().contains("4.4.2"), maillog());
+        assertEquals(1, queued().size(), queued().toString());
+        w.run(List.of("/usr/sbin/postqueue", "-c", conf.toString(), "-f"), null, Map.of(), Duration.ofSeconds(30));
+        Wait.until(() -> maillog().contains("status=sent"), Duration.ofSeconds(60),
+                () -> maillog() + RelayCuts.relayLog(w));
+        Wait.until(() -> queued().isEmpty(), Duration.ofSeconds(30), () -> queued() + maillog());
+        assertTrue(!maillog().contains("status=bounced"), maillog());
+    }
+
+    @Test
+    void channelCutInsideTheMessageIsRetriedAndDeliveredOnce() {
+        RelayCuts.insideData(w);
+        deferredThenSent();
+        assertEquals(1, w.calls().size(), w.calls()::toString);
+        assertEquals("bob@example.org", w.calls().get(0).argv().get(4));
+        String relay = RelayCuts.relayLog(w);
+        assertEquals(1, relay.lines().filter(l -> l.contains("status=sent")).count(), relay);
+    }
+
+    @Test
+    void lostAcknowledgementIsRetriedAndNotHandedOverTwice() {
+        RelayCuts.afterData(w);
+        deferredThenSent();
+        assertEquals(1, w.calls().size(), "handed over once only: " + w.calls());
+        String relay = RelayCuts.relayLog(w);
+        assertEquals(1, relay.lines().filter(l -> l.contains("status=sent")).count(), relay);
+        assertEquals(1, relay.lines().filter(l -> l.contains("status=duplicate")).count(), relay);
+        // the ENVID is this machine's tag and Postfix's queue id, the same on both tries
+        String envid = "envid=postfix.";
+        List<String> tries = relay.lines().filter(l -> l.contains(envid)).toList();
+        assertEquals(2, tries.size(), relay);
+        String id = queueId();
+        assertTrue(tries.stream().allMatch(l -> l.contains("." + id + " ")), id + "\n" + relay);
+    }
+
+    @Test
+    void theNullSenderLeavesAsTheNullSender() {
+        Proc.Result r = submit(World.message("alice@client.test", "bob@example.org", "a bounce"), "<>",
+                "bob@example.org");
+        assertEquals(0, r.exit(), r::toString);
+        List<RecordingSendmail.Call> calls = w.awaitCalls(1, Duration.ofSeconds(60));
+        assertEquals(List.of("-oi", "-f", "<>", "--", "bob@example.org"), calls.get(0).argv());
     }
 
     @Test

@@ -105,6 +105,12 @@ class NullmailerIT {
                 Duration.ofSeconds(120));
     }
 
+    /** Runs nullmailer-send once more on what is in its queue (no new message). */
+    Proc.Result sendAgain() {
+        return w.run(List.of("unshare", "-m", "sh", "-c", "sed -i '/sendmail -f/d' " + w.dir.resolve("nm.sh")
+                + " && sh " + w.dir.resolve("nm.sh")), null, Map.of(), Duration.ofSeconds(120));
+    }
+
     long count(String sub) {
         try (Stream<Path> s = Files.list(nm.resolve("spool").resolve(sub))) {
             return s.count();
@@ -169,11 +175,47 @@ class NullmailerIT {
         byte[] file = Files.readAllBytes(queued);
         w.stubExit(0);
         w.clearCalls();
-        Proc.Result r = w.run(List.of("unshare", "-m", "sh", "-c", "sed -i '/sendmail -f/d' " + w.dir.resolve("nm.sh")
-                + " && sh " + w.dir.resolve("nm.sh")), null, Map.of(), Duration.ofSeconds(120));
+        Proc.Result r = sendAgain();
         assertEquals(0, r.exit(), r::toString);
         String s = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
         int body = s.indexOf("\n\n") + 2; // after the envelope
         assertArrayEquals(java.util.Arrays.copyOfRange(file, body, file.length), w.calls().get(0).stdin());
+    }
+
+    @Test
+    void channelCutInsideTheMessageStaysQueuedAndIsDeliveredOnceLater() {
+        RelayCuts.insideData(w);
+        Proc.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "cut"), "bob@example.org");
+        assertTrue(r.out().contains("Sending failed"), r::toString);
+        assertEquals(1, count("queue"));
+        assertTrue(w.calls().isEmpty(), "nothing handed over: " + w.calls());
+        Proc.Result again = sendAgain();
+        assertEquals(0, again.exit(), again::toString);
+        assertEquals(0, count("queue"));
+        assertEquals(0, count("failed"));
+        assertEquals(1, w.calls().size(), w.calls()::toString);
+    }
+
+    @Test
+    void lostAcknowledgementIsRetriedAndNotHandedOverTwice() throws IOException {
+        RelayCuts.afterData(w);
+        Proc.Result r = injectAndSend(World.message("alice@client.test", "bob@example.org", "ack lost"), "bob@example.org");
+        assertTrue(r.out().contains("Sending failed"), r::toString);
+        assertEquals(1, count("queue"));
+        assertEquals(1, w.calls().size(), "the relay took it");
+        String name;
+        try (Stream<Path> s = Files.list(nm.resolve("spool/queue"))) {
+            name = s.findFirst().orElseThrow().getFileName().toString();
+        }
+        Proc.Result again = sendAgain();
+        assertEquals(0, again.exit(), again::toString);
+        assertEquals(0, count("queue"));
+        assertEquals(1, w.calls().size(), "handed over once only: " + w.calls());
+        String relay = RelayCuts.relayLog(w);
+        assertEquals(1, relay.lines().filter(l -> l.contains("status=duplicate")).count(), relay);
+        // the ENVID: this machine's tag and nullmailer's queue file name, the same on both tries
+        List<String> tries = relay.lines().filter(l -> l.contains(" envid=nullmailer.")).toList();
+        assertEquals(2, tries.size(), relay);
+        assertTrue(tries.stream().allMatch(l -> l.contains("." + name + " ")), name + "\n" + relay);
     }
 }

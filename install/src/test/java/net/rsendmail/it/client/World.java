@@ -64,9 +64,14 @@ final class World implements AutoCloseable {
 
     /** As {@link #relayPolicy}, with {@code sendmail} (e.g. a real Postfix's) behind the relay instead of the stub. */
     void relay(Path sendmail, String policyLines) {
-        Files2.write(relayConf, "sendmail " + sendmail + "\n"
-                + "log " + dir.resolve("relay.log") + "\n"
-                + "state_dir " + dir + "\n"
+        relayConfig(relayConf, sendmail, dir.resolve("relay.log"), dir, policyLines);
+    }
+
+    /** Writes a relay config to {@code file}: {@code sendmail}, {@code log}, {@code stateDir}, [policy default]. */
+    static void relayConfig(Path file, Path sendmail, Path log, Path stateDir, String policyLines) {
+        Files2.write(file, "sendmail " + sendmail + "\n"
+                + "log " + log + "\n"
+                + "state_dir " + stateDir + "\n"
                 + "default_policy default\n"
                 + "[policy default]\nmax_recipients 100\n" + policyLines + "\n");
     }

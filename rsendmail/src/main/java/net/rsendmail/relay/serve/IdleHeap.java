@@ -2,9 +2,9 @@ package net.rsendmail.relay.serve;
 
 /**
  * Gives memory back once serve has had no connection for {@code quietMillis}: the serial
- * collector shrinks the heap (down to {@code -XX:MaxHeapFreeRatio}) only at a full collection, so
- * without one a burst's heap would stay committed all night. Runs {@code collect} once per quiet
- * spell that follows some use.
+ * collector shrinks the heap only at a full collection, so without one a burst's heap would stay
+ * committed all night (the launcher's -XX:MaxHeapFreeRatio and -XX:-ShrinkHeapInSteps make that
+ * one collection shrink it). Runs {@code collect} once per quiet spell that follows some use.
  */
 final class IdleHeap implements Runnable {
     private final long quietMillis;

@@ -13,10 +13,12 @@ import java.util.List;
  * @param config            -C FILE, or null
  * @param recipients        the words after the options, as given (checked later)
  * @param selector          for {@link Mode#FLUSH}: which messages ({@code -qI}, {@code -qR}, {@code -qS}), else ALL
+ * @param envid             -V ENVID, or null: for {@link Mode#POSTFIX} Postfix's queue id, the rest of the ENVID
+ *                          given to the relay; the other modes ignore it
  */
 public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
                           boolean ignoreDots, Path config, List<String> recipients, boolean verbose,
-                          QueueSelector selector) {
+                          QueueSelector selector, String envid) {
 
     /** What the program does this time. */
     public enum Mode {
@@ -64,6 +66,6 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
      */
     public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
         return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose,
-                QueueSelector.ALL);
+                QueueSelector.ALL, null);
     }
 }

@@ -26,6 +26,7 @@ public final class CommandLineParser {
         Mode mode = null;
         String sender = null;
         String fullName = null;
+        String envid = null;
         boolean extract = false;
         boolean ignoreDots = false;
         boolean verbose = false;
@@ -38,7 +39,7 @@ public final class CommandLineParser {
         }
         Mode asked = helpOrVersion(argv);
         if (asked != null) {
-            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL);
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null);
         }
         while (i < argv.size()) {
             String w = argv.get(i);
@@ -172,13 +173,15 @@ public final class CommandLineParser {
                             sender = senderValue(value);
                         } else if (c == 'F') {
                             fullName = value;
+                        } else if (c == 'V') {
+                            envid = value;
                         } else if (c == 'C') {
                             if (value.isEmpty()) {
                                 throw Refusal.usage("-C needs a file name");
                             }
                             config = Path.of(value);
                         }
-                        // -B body type, -N DSN notify, -R DSN return, -V ENVID: accepted, not used
+                        // -B body type, -N DSN notify, -R DSN return: accepted, not used (-V: see CommandLine.envid)
                         break;
                     }
                     default:
@@ -199,7 +202,7 @@ public final class CommandLineParser {
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid);
     }
 
     /**

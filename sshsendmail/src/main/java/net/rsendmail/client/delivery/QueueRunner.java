@@ -171,7 +171,7 @@ public final class QueueRunner {
             }
             Attempt a = null;
             if (transport == null) {
-                Transport.Choice choice = choose();
+                Transport.Choice choice = Transport.choose(config.batch(), sender, modes, domain);
                 transport = choice.transport();
                 a = choice.failure() == null ? null : new Attempt.Whole(choice.failure());
             }
@@ -194,25 +194,6 @@ public final class QueueRunner {
                 transport.close();
             }
         }
-    }
-
-    /** Plain or LMTP for this run ({@code batch} key; with {@code auto} the relay's answer decides). */
-    private Transport.Choice choose() {
-        if (config.batch() == ClientConfig.Batch.NO) {
-            return new Transport.Choice(new Transport.Plain(sender), null);
-        }
-        boolean probe = config.batch() == ClientConfig.Batch.AUTO;
-        SshSender.BatchStart bs = sender.openBatch(modes, probe, domain);
-        if (bs.failure() != null) {
-            return new Transport.Choice(null, bs.failure());
-        }
-        if (bs.plain()) {
-            if (!bs.detail().isEmpty()) {
-                LOG.info("{}: plain mode, one channel per message", bs.detail());
-            }
-            return new Transport.Choice(new Transport.Plain(sender), null);
-        }
-        return new Transport.Choice(new Transport.Lmtp(sender, modes, probe, domain, bs.batch()), null);
     }
 
     /**

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.rsendmail.client.config.ClientConfig;
+import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.ssh.LmtpBatch;
@@ -14,22 +16,56 @@ import net.rsendmail.lmtp.Reply;
 import net.rsendmail.lmtp.Transaction;
 import net.rsendmail.queue.Claim;
 import net.rsendmail.queue.QueuedMessage;
+import org.slf4j.Logger;
 
 /**
- * How a queue run hands messages to the relay, chosen once per run (SPEC §3.3): one exec channel
- * per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for all ({@link Lmtp}).
- * Never throws from {@link #attempt}: every failure is an {@link Outcome}.
+ * How messages are handed to the relay, chosen once per queue run or synchronous delivery (SPEC
+ * §3.3): one exec channel per message ({@link Plain}) or one {@code rsendmail --lmtp} channel for
+ * all ({@link Lmtp}). Never throws from {@link #attempt}: every failure is an {@link Outcome}.
  */
 sealed interface Transport extends AutoCloseable {
+    Logger LOG = ClientLog.get("delivery");
 
-    /** The transport for a run, or the failure that kept the first message from choosing one. */
+    /** The transport, or the failure that kept the first message from choosing one. */
     record Choice(Transport transport, Outcome failure) {
+    }
+
+    /**
+     * Plain or LMTP ({@code batch} key; with {@code auto} the relay's answer decides, remembered in
+     * {@code modes}). {@code clientName} is the LHLO name.
+     */
+    static Choice choose(ClientConfig.Batch batch, SshSender sender, RelayModes modes, String clientName) {
+        if (batch == ClientConfig.Batch.NO) {
+            return new Choice(new Plain(sender), null);
+        }
+        boolean probe = batch == ClientConfig.Batch.AUTO;
+        SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
+        if (bs.failure() != null) {
+            return new Choice(null, bs.failure());
+        }
+        if (bs.plain()) {
+            if (!bs.detail().isEmpty()) {
+                LOG.info("{}: plain mode, one channel per message", bs.detail());
+            }
+            return new Choice(new Plain(sender), null);
+        }
+        return new Choice(new Lmtp(sender, modes, probe, clientName, bs.batch()), null);
     }
 
     /** {@code plain} or {@code lmtp}, for the log. */
     String mode();
 
-    Attempt attempt(Claim c);
+    /**
+     * Hands one message over. {@code tx.envid()} (null: none) makes a retry after a lost
+     * acknowledgement exactly-once in LMTP mode; plain mode has no such record.
+     */
+    Attempt attempt(Transaction tx, SshSender.Content content);
+
+    /** A queued message's pending recipients, its queue id as ENVID. */
+    default Attempt attempt(Claim c) {
+        QueuedMessage m = c.message();
+        return attempt(new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size()), c::openBody);
+    }
 
     @Override
     void close();
@@ -42,9 +78,8 @@ sealed interface Transport extends AutoCloseable {
         }
 
         @Override
-        public Attempt attempt(Claim c) {
-            QueuedMessage m = c.message();
-            return new Attempt.Whole(sender.send(m.sender(), m.pendingRecipients(), c::openBody));
+        public Attempt attempt(Transaction tx, SshSender.Content content) {
+            return new Attempt.Whole(sender.send(tx.sender(), tx.recipients(), content));
         }
 
         @Override
@@ -75,35 +110,35 @@ sealed interface Transport extends AutoCloseable {
         }
 
         @Override
-        public Attempt attempt(Claim c) {
+        public Attempt attempt(Transaction tx, SshSender.Content content) {
             if (batch == null || !batch.isOpen()) {
                 close();
                 SshSender.BatchStart bs = sender.openBatch(modes, probe, clientName);
                 if (bs.failure() != null) {
                     return new Attempt.Whole(bs.failure());
                 }
-                if (bs.plain()) { // the relay changed under us: this message waits for the next run
+                if (bs.plain()) { // the relay changed under us: this message waits for the next try
                     return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", bs.detail()));
                 }
                 batch = bs.batch();
             }
-            QueuedMessage m = c.message();
-            List<String> pending = m.pendingRecipients();
+            List<String> pending = tx.recipients();
             List<Reply> replies;
             InputStream body;
             try {
-                body = c.openBody();
+                body = content.open();
             } catch (IOException e) {
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
                         + e.getMessage()));
             }
             try (body) {
-                replies = batch.send(new Transaction(m.sender(), pending, m.id().value(), m.size()), body);
+                replies = batch.send(tx, body);
             } catch (LmtpBatch.LocalReadException e) {
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
                         + e.getMessage()));
             } catch (IOException | RuntimeException e) {
                 // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
+                sender.answerLost(batch.relay());
                 return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
                         + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
             } finally {

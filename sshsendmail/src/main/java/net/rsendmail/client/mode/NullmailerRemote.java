@@ -13,15 +13,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.rsendmail.client.cli.CommandLineParser;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.Deliverable;
 import net.rsendmail.client.config.Durations;
 import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.client.delivery.SyncDelivery;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.ssh.SshSender;
+import net.rsendmail.lmtp.Transaction;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -64,6 +67,8 @@ public final class NullmailerRemote {
 
     private static final List<String> KEYS = List.of("host", "user", "port", "identity", "known-hosts",
             "known_hosts", "config", "connect-timeout");
+
+    private static final Path FD3 = Path.of("/proc/self/fd/3");
 
     private NullmailerRemote() {
     }
@@ -160,8 +165,12 @@ public final class NullmailerRemote {
         return Path.of(v);
     }
 
-    /** Delivers the message on descriptor 3; returns nullmailer's exit code. */
-    public static int deliver(ClientConfig config, InputStream fd3, PrintStream err) {
+    /**
+     * Delivers the message on descriptor 3; returns nullmailer's exit code. {@code queueFile}:
+     * nullmailer's name for the message ({@link MtaEnvid#nullmailerId}), or null when there is
+     * none (then no ENVID: a retry after a lost acknowledgement may deliver twice).
+     */
+    public static int deliver(ClientConfig config, InputStream fd3, String queueFile, PrintStream err) {
         try {
             ClientLog.init(config.log(), false, err);
         } catch (Refusal r) {
@@ -200,9 +209,11 @@ public final class NullmailerRemote {
         } catch (IOException e) {
             return fail(err, ExitCodes.NM_MSG_READ, "cannot read the message on descriptor 3: " + e.getMessage());
         }
+        String envid = envid(queueFile, log);
         try (Spool spool = Spool.read(in); SshSender ssh = new SshSender(config)) {
-            o = ssh.send(sender, rcpts, spool);
-            log.info("nullmailer from=<{}> to={} size={} {}", sender, rcpts, spool.size(), o.line());
+            o = SyncDelivery.deliver(config, ssh, new Transaction(sender, rcpts, envid, spool.size()), spool);
+            log.info("nullmailer envid={} from=<{}> to={} size={} {}", envid == null ? "-" : envid, sender, rcpts,
+                    spool.size(), o.line());
         } catch (IOException e) {
             return fail(err, ExitCodes.NM_MSG_READ, "cannot read the message on descriptor 3: " + e.getMessage());
         }
@@ -216,9 +227,30 @@ public final class NullmailerRemote {
         return code;
     }
 
+    /** The ENVID for nullmailer's queue file name, or null (logged) when it cannot be one. */
+    private static String envid(String queueFile, Logger log) {
+        if (queueFile == null) {
+            log.info("nullmailer: descriptor 3 is not a queue file: no ENVID, a retry after a lost acknowledgement"
+                    + " may deliver twice");
+            return null;
+        }
+        try {
+            return MtaEnvid.of("nullmailer", MtaEnvid.machineTag(), queueFile);
+        } catch (IllegalArgumentException e) {
+            log.warn("nullmailer: queue file name {} cannot be an ENVID ({}): no ENVID", CommandLineParser.show(queueFile),
+                    e.getMessage());
+            return null;
+        }
+    }
+
     /** Descriptor 3 as a stream (reopened through /proc, which Linux allows for files and pipes). */
     public static InputStream openFd3() throws IOException {
-        return new FileInputStream("/proc/self/fd/3");
+        return new FileInputStream(FD3.toFile());
+    }
+
+    /** nullmailer's name for the message on descriptor 3, or null ({@link MtaEnvid#nullmailerId}). */
+    public static String queueFile() {
+        return MtaEnvid.nullmailerId(FD3);
     }
 
     public static int fail(PrintStream err, int code, String text) {

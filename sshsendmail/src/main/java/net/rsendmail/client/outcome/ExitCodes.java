@@ -1,5 +1,8 @@
 package net.rsendmail.client.outcome;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import net.rsendmail.client.outcome.Outcome.Cause;
 import net.rsendmail.client.outcome.Outcome.Kind;
 import net.rsendmail.lmtp.Reply;
@@ -87,8 +90,8 @@ public final class ExitCodes {
             return SysExit.UNAVAILABLE;
         }
         SysExit relay = SysExit.of(o.relayExit());
-        if (relay == null) {
-            return SysExit.UNAVAILABLE;
+        if (relay == null) { // an LMTP reply (no exit status): its enhanced status (RFC 3463) says what was refused
+            return ofStatus(o.status());
         }
         switch (relay) {
             case NOUSER:
@@ -99,11 +102,80 @@ public final class ExitCodes {
             case NOHOST:
                 return SysExit.NOUSER;
             case USAGE:
-                // the relay refused a word of ours: an address (5.1.x) or the request itself
-                return o.status().startsWith("5.1.") && !o.status().equals("5.1.7") ? SysExit.NOUSER : SysExit.UNAVAILABLE;
+                // the relay refused a word of ours: an address or the request itself
+                return addressOrRequest(o.status());
             default:
                 return SysExit.UNAVAILABLE;
         }
+    }
+
+    /**
+     * The code the relay's plain mode exits with for a refusal of this status (SPEC §2): a
+     * destination address (5.1.x but 5.1.7) 67, policy (5.7.x) 77, the message's content (5.6.x)
+     * 65, anything else 69.
+     */
+    private static SysExit ofStatus(String status) {
+        if (status.startsWith("5.7.")) {
+            return SysExit.NOPERM;
+        }
+        if (status.startsWith("5.6.")) {
+            return SysExit.DATAERR;
+        }
+        return addressOrRequest(status);
+    }
+
+    /** 5.1.x but 5.1.7 (RFC 3463: a destination address) → 67; anything else refused → 69. */
+    private static SysExit addressOrRequest(String status) {
+        return status.startsWith("5.1.") && !status.equals("5.1.7") ? SysExit.NOUSER : SysExit.UNAVAILABLE;
+    }
+
+    /**
+     * One outcome for callers that take one exit status for all recipients (pipe(8), nullmailer),
+     * from the per-recipient ones in {@code recipients}' order: all delivered → delivered; any
+     * temporary → temporary (the MTA retries them all: the relay's ENVID record answers 250 for
+     * those it already accepted without handing them over again); else permanent, naming the
+     * refused recipients and those delivered. The first failure of the deciding kind gives the
+     * status and the relay's code.
+     */
+    public static Outcome summary(List<String> recipients, Map<String, Outcome> outcomes) {
+        List<String> delivered = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Outcome firstTemporary = null;
+        Outcome firstPermanent = null;
+        for (String r : recipients) {
+            Outcome o = outcomes.get(r);
+            if (o == null) {
+                throw new IllegalArgumentException("no outcome for <" + r + ">");
+            }
+            if (o.isDelivered()) {
+                delivered.add(r);
+            } else if (o.isTemporary()) {
+                deferred.add("<" + r + "> " + o.text());
+                firstTemporary = firstTemporary == null ? o : firstTemporary;
+            } else {
+                refused.add("<" + r + "> " + o.text());
+                firstPermanent = firstPermanent == null ? o : firstPermanent;
+            }
+        }
+        if (firstTemporary == null && firstPermanent == null) {
+            return Outcome.delivered();
+        }
+        if (recipients.size() == 1) {
+            return firstTemporary != null ? firstTemporary : firstPermanent;
+        }
+        StringBuilder text = new StringBuilder();
+        if (!deferred.isEmpty()) {
+            text.append("deferred: ").append(String.join("; ", deferred));
+        }
+        if (!refused.isEmpty()) {
+            text.append(text.length() > 0 ? "; " : "").append("refused: ").append(String.join("; ", refused));
+        }
+        if (!delivered.isEmpty()) {
+            text.append("; delivered: <").append(String.join(">, <", delivered)).append('>');
+        }
+        Outcome decides = firstTemporary != null ? firstTemporary : firstPermanent;
+        return new Outcome(decides.kind(), decides.cause(), decides.status(), text.toString(), decides.relayExit());
     }
 
     /**

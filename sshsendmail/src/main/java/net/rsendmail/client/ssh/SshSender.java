@@ -29,8 +29,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Delivers messages to the configured relays over SSH (Apache MINA SSHD): one session kept open
- * while there is work, relays tried in order when one cannot be reached or refuses us, one exec
- * channel per message. Not thread-safe.
+ * while there is work, relays tried in order when one cannot be reached or refuses us (the one
+ * whose answer was lost first: {@link RelayOrder}), one exec channel per message. Not thread-safe.
  */
 public final class SshSender implements AutoCloseable {
 
@@ -41,6 +41,7 @@ public final class SshSender implements AutoCloseable {
 
     private final ClientConfig config;
     private final List<RelayAddress> relays;
+    private final RelayOrder order;
     private SshClient client;
     private List<KeyPair> keys;
     private RelayLink link;
@@ -49,6 +50,7 @@ public final class SshSender implements AutoCloseable {
     public SshSender(ClientConfig config) {
         this.config = config;
         this.relays = config.relays();
+        this.order = new RelayOrder(relays);
     }
 
     /** Sends one message; the outcome is the last relay's when every relay failed. Never throws. */
@@ -73,6 +75,9 @@ public final class SshSender implements AutoCloseable {
             last = a.outcome();
             if (a.channelOpened() || round == 1) {
                 if (last.cause() == Cause.CHANNEL_LOST || last.cause() == Cause.TIMEOUT) {
+                    if (a.channelOpened()) {
+                        answerLost(link.relay());
+                    }
                     closeLink();
                 }
                 return last;
@@ -135,6 +140,14 @@ public final class SshSender implements AutoCloseable {
         throw new IllegalStateException("unreachable");
     }
 
+    /**
+     * The answer to a transaction on {@code relay} was lost (channel cut, timeout): later
+     * connections try it first while it is reachable ({@link RelayOrder}).
+     */
+    public void answerLost(RelayAddress relay) {
+        order.answerLost(relay);
+    }
+
     /** Notes activity on a batch, for idle timeouts. */
     public void touch() {
         lastUse = System.nanoTime();
@@ -163,12 +176,15 @@ public final class SshSender implements AutoCloseable {
         // read for every connection: a renewed certificate is presented without a restart
         keys = KeyFiles.load(config.identity(), config.certificate());
         SshFailure first = null;
-        for (RelayAddress relay : relays) {
+        for (RelayAddress relay : order.relays()) {
             try {
                 return connect(relay);
             } catch (SshFailure f) {
                 if (first == null) {
                     first = f;
+                }
+                if (f.outcome().triesNextRelay()) {
+                    order.unreachable(relay);
                 }
                 if (!f.outcome().triesNextRelay()) {
                     throw f;

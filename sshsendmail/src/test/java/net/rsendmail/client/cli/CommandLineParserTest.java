@@ -36,6 +36,16 @@ class CommandLineParserTest {
     }
 
     @Test
+    void postfixPipeWithQueueIdAndTheNullSender() throws Refusal {
+        CommandLine c = CommandLineParser.parse("--mta=postfix", "-V", "4BCD12F3A", "-f", "", "--", "b@example.org");
+        assertEquals(CommandLine.Mode.POSTFIX, c.mode());
+        assertEquals("4BCD12F3A", c.envid());
+        assertEquals("", c.sender());
+        assertEquals("4BCD12F3A", CommandLineParser.parse("--mta=postfix", "-V4BCD12F3A", "--", "b@x.org").envid());
+        assertEquals(null, CommandLineParser.parse("--mta=postfix", "-f", "a@x.org", "--", "b@x.org").envid());
+    }
+
+    @Test
     void phpStyleGroupedFlags() throws Refusal {
         CommandLine c = CommandLineParser.parse("-ti");
         assertTrue(c.extractRecipients());

@@ -74,7 +74,7 @@ class NullmailerRemoteTest {
     }
 
     static int deliver(ClientConfig c, String fd3) {
-        return NullmailerRemote.deliver(c, new ByteArrayInputStream(fd3.getBytes(StandardCharsets.UTF_8)),
+        return NullmailerRemote.deliver(c, new ByteArrayInputStream(fd3.getBytes(StandardCharsets.UTF_8)), null,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 }

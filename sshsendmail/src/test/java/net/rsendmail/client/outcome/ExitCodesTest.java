@@ -89,4 +89,16 @@ class ExitCodesTest {
         assertTrue(p.isPermanent());
         assertEquals("5.1.1 relay: 550 no such user", p.line());
     }
+
+    /** One recipient's LMTP reply → the exit codes the relay's plain mode would lead to (pipe, nullmailer). */
+    @ParameterizedTest
+    @CsvSource({
+        "250, 2.1.5, 0, 0", "451, 4.3.0, 75, 16", "421, , 75, 16", "550, 5.1.1, 67, 34", "550, 5.1.7, 69, 35",
+        "554, 5.7.1, 77, 34", "550, 5.5.3, 69, 35", "554, 5.6.0, 65, 35", "552, 5.3.4, 69, 35", "550, , 69, 35",
+        "550, 4.7.1, 69, 35"})
+    void lmtpRepliesForPipeAndNullmailer(int code, String status, int pipe, int nullmailer) {
+        Outcome o = ExitCodes.fromReply(new Reply(code, status, "x"));
+        assertEquals(pipe, ExitCodes.postfix(ExitCodes.sysexit(o)).code(), o::toString);
+        assertEquals(nullmailer, ExitCodes.nullmailer(o), o::toString);
+    }
 }
