@@ -5,12 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 import net.rsendmail.relay.config.RelayConfig;
 import net.rsendmail.relay.config.RelayConfigReader;
+import net.rsendmail.relay.log.RequestLog;
 import net.rsendmail.relay.policy.AddressPattern;
 import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.state.StateDir;
@@ -54,7 +58,8 @@ final class Check {
             out.println("state_dir " + state);
         }
         out.println("spool_dir " + config.spoolDir());
-        out.println("log " + config.log());
+        checkLog(config.log()).ifPresent(problems::add);
+        out.println("log " + config.log().target().word() + (config.log().file() == null ? " (default)" : ""));
         out.println("idle_timeout " + config.idleTimeout());
         out.println("mta_timeout " + config.mtaTimeout());
         out.println("default_policy " + config.defaultPolicy()
@@ -74,6 +79,25 @@ final class Check {
             err.println("rsendmail: " + p);
         }
         return problems.isEmpty() ? SysExit.OK.code() : SysExit.CONFIG.code();
+    }
+
+    /**
+     * Whether the relay can open its log. A file is not made here: run as root, that would leave
+     * a file the relay's user cannot write; its directory must exist.
+     */
+    private static Optional<String> checkLog(LogSetting log) {
+        if (log.target() instanceof LogTarget.File f) {
+            Path dir = f.path().getParent();
+            return Files.isDirectory(dir) ? Optional.empty()
+                    : Optional.of(new ConfigException(log.file(), log.line(), "log " + f.word() + ": no directory " + dir)
+                            .getMessage());
+        }
+        try {
+            RequestLog.open(log);
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     private static void print(Policy p, PrintStream out) {

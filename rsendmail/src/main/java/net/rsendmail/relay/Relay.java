@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.log.LogSetting;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 import net.rsendmail.relay.accept.Acceptance;
@@ -18,6 +19,7 @@ import net.rsendmail.relay.config.RelayConfigReader;
 import net.rsendmail.io.IdleWatch;
 import net.rsendmail.relay.lmtp.LmtpSession;
 import net.rsendmail.relay.log.RequestLine;
+import net.rsendmail.relay.log.RequestLog;
 import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.transport.SendmailTransport;
 
@@ -32,7 +34,7 @@ public final class Relay {
     private final Runnable idleEnd;
     private IdleWatch watch;
 
-    private String logTarget = RelayConfig.defaults().log();
+    private LogSetting logTarget = RelayConfig.defaults().log();
     private RequestLine line = new RequestLine("plain");
 
     /** A relay process: an idle client ends the JVM ({@link IdleWatch#HALT}). */
@@ -81,6 +83,11 @@ public final class Relay {
         RelayConfig config;
         try {
             config = RelayConfigReader.load(trusted.config(), trusted.configExplicit());
+        } catch (ConfigException e) {
+            throw Refusal.config("relay configuration: " + e.getMessage());
+        }
+        try {
+            RequestLog.open(config.log()); // a log that cannot be written: refused now, not lines lost later
         } catch (ConfigException e) {
             throw Refusal.config("relay configuration: " + e.getMessage());
         }

@@ -67,6 +67,38 @@ class RelayAdminTest {
     }
 
     @Test
+    void aLogThatCannotBeWrittenStopsTheRelayAtStartNamingTheLine() throws Exception {
+        RelayHarness relay = new RelayHarness(dir, "");
+        Path gone = dir.resolve("gone/relay.log");
+        Files.writeString(relay.configPath(), Files.readString(relay.configPath()).replace("log " + dir.resolve("relay.log"),
+                "log " + gone));
+        RelayHarness.Result r = relay.run("rsendmail -f a@example.org b@example.org", MSG);
+        assertEquals(78, r.exit(), r.err());
+        assertEquals("4.3.5 relay configuration: " + relay.configPath() + ":2: log " + gone
+                + ": cannot write to it: No such file or directory\n", r.err());
+        assertFalse(relay.mtaRan());
+
+        RelayHarness.Result check = relay.runArgv(new String[] {"--check", "--config", relay.configPath().toString()},
+                null, new byte[0]);
+        assertEquals(78, check.exit());
+        assertEquals("rsendmail: " + relay.configPath() + ":2: log " + gone + ": no directory " + gone.getParent() + "\n",
+                check.err());
+    }
+
+    @Test
+    void anExplicitJournalWithoutJournaldStopsTheRelayAtStart() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(net.rsendmail.log.LogTarget.JOURNAL_SOCKET));
+        RelayHarness relay = new RelayHarness(dir, "");
+        Files.writeString(relay.configPath(), Files.readString(relay.configPath()).replace("log " + dir.resolve("relay.log"),
+                "log journal"));
+        RelayHarness.Result r = relay.run("rsendmail --lmtp", "LHLO x\r\n");
+        assertEquals(78, r.exit(), r.err());
+        assertEquals("", r.out(), "stdout is the LMTP channel");
+        assertTrue(r.err().startsWith("4.3.5 relay configuration: " + relay.configPath() + ":2: log journal: cannot connect to "
+                + net.rsendmail.log.LogTarget.JOURNAL_SOCKET + ": "), r.err());
+    }
+
+    @Test
     void checkIsNotForTheClient() throws Exception {
         RelayHarness relay = new RelayHarness(dir, "");
         RelayHarness.Result r = relay.run("rsendmail b@example.net", MSG, "--check");

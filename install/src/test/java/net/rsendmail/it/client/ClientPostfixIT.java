@@ -47,6 +47,8 @@ class ClientPostfixIT {
         w.check("chown", "postfix", data.toString());
         // pipe(8) never runs commands as root: the transport's user owns the key
         w.check("chown", "nobody", w.clientKey.toString());
+        // and the log file: one it cannot write would defer every message (4.3.5, naming the log line)
+        w.check("chown", "nobody", Files2.write(w.dir.resolve("client.log"), "").toString());
         Files2.write(conf.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",
                 "queue_directory = " + queue,
@@ -132,6 +134,9 @@ class ClientPostfixIT {
         String body = new String(msg, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(calls.get(0).text().endsWith(body.substring(body.indexOf("\n\n"))), calls.get(0).text());
         Wait.until(() -> maillog().contains("status=sent"), Duration.ofSeconds(30), this::maillog);
+        // each pipe run logs its hand-over to the log file pipe's user owns
+        Wait.until(() -> w.clientLog().lines().filter(l -> l.contains("INFO postfix envid=")
+                && l.contains("from=<alice@client.test>")).count() == 2, Duration.ofSeconds(30), w::clientLog);
     }
 
     @Test

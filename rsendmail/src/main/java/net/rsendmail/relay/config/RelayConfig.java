@@ -2,19 +2,21 @@ package net.rsendmail.relay.config;
 
 import java.nio.file.Path;
 import java.util.Map;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 import net.rsendmail.relay.policy.Policy;
 
 /**
  * The relay admin's settings (SPEC §7): the MTA's sendmail, where to log, where to keep state,
  * and the named policies.
  *
- * @param log "syslog", "stderr", "none", or an absolute file path
+ * @param log where the per-request lines go, and the line that said so
  * @param idleTimeout seconds without input before a session is closed (RFC 5321 §4.5.3.2.7)
  * @param mtaTimeout seconds the MTA may run; shorter than {@code idleTimeout}
  */
 public record RelayConfig(
         Path sendmail,
-        String log,
+        LogSetting log,
         Path stateDir,
         Path spoolDir,
         String defaultPolicy,
@@ -27,7 +29,7 @@ public record RelayConfig(
     public static final long DEFAULT_MTA_TIMEOUT = 240;
 
     public static RelayConfig defaults() {
-        return new RelayConfig(Path.of("/usr/sbin/sendmail"), "syslog", Path.of("/var/lib/rsendmail"),
+        return new RelayConfig(Path.of("/usr/sbin/sendmail"), LogSetting.byDefault(LogTarget.SYSLOG), Path.of("/var/lib/rsendmail"),
                 Path.of(System.getProperty("java.io.tmpdir")), "default", DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MTA_TIMEOUT, Map.of());
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.ConfigFile.Entry;
+import net.rsendmail.log.LogSetting;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.relay.policy.AddressPattern;
@@ -33,7 +34,7 @@ public final class RelayConfigReader {
     static RelayConfig build(List<Entry> entries) throws ConfigException {
         RelayConfig d = RelayConfig.defaults();
         Path sendmail = d.sendmail();
-        String log = d.log();
+        LogSetting log = d.log();
         Path stateDir = d.stateDir();
         Path spoolDir = d.spoolDir();
         String defaultPolicy = d.defaultPolicy();
@@ -50,7 +51,7 @@ public final class RelayConfigReader {
             if (e.section() == null) {
                 switch (e.key()) {
                     case "sendmail": sendmail = ConfigFile.absolutePath(e); break;
-                    case "log": log = logTarget(e); break;
+                    case "log": log = LogSetting.parse(e); break;
                     case "state_dir": stateDir = ConfigFile.absolutePath(e); break;
                     case "spool_dir": spoolDir = ConfigFile.absolutePath(e); break;
                     case "default_policy": defaultPolicy = name(e); defaultPolicyEntry = e; break;
@@ -96,14 +97,6 @@ public final class RelayConfigReader {
             throw e.error(e.key() + ": seconds from 1 to 86400, not " + v);
         }
         return v;
-    }
-
-    private static String logTarget(Entry e) throws ConfigException {
-        String v = e.value();
-        if (v.equals("syslog") || v.equals("stderr") || v.equals("none")) {
-            return v;
-        }
-        return ConfigFile.absolutePath(e).toString();
     }
 
     private static String name(Entry e) throws ConfigException {

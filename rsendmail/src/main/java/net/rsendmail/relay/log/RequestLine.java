@@ -1,6 +1,7 @@
 package net.rsendmail.relay.log;
 
 import java.util.List;
+import net.rsendmail.log.LogSetting;
 import net.rsendmail.mail.Printable;
 
 /**
@@ -71,7 +72,7 @@ public final class RequestLine {
     }
 
     /** Writes the line to the configured target; failures are logged at warning level. */
-    public void write(String target, boolean failure, String status) {
-        RequestLog.write(target, failure, format(status));
+    public void write(LogSetting log, boolean failure, String status) {
+        RequestLog.write(log, failure, format(status));
     }
 }

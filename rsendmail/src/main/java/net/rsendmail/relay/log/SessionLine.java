@@ -1,5 +1,6 @@
 package net.rsendmail.relay.log;
 
+import net.rsendmail.log.LogSetting;
 import net.rsendmail.mail.Printable;
 
 /**
@@ -61,7 +62,7 @@ public final class SessionLine {
                 + " status=" + Printable.of(status == null ? "closed before exec" : status, 600);
     }
 
-    public void write(String target) {
-        RequestLog.write(target, failure, format());
+    public void write(LogSetting log) {
+        RequestLog.write(log, failure, format());
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.log.LogSetting;
 import net.rsendmail.relay.config.RelayConfig;
 import net.rsendmail.relay.config.RelayConfigReader;
 import net.rsendmail.relay.config.ServeConfig;
@@ -35,7 +36,7 @@ public final class Serve {
 
     private final Path configFile;
     private final ServeConfig config;
-    private final String log;
+    private final LogSetting log;
     private final Server server = (Server) ServerBuilder.builder().factory(Server::new).build();
 
     /** SshServer binds one port for all its hosts; serve's listen lines may each name their own. */
@@ -64,6 +65,7 @@ public final class Serve {
         if (c.revokedKeys() != null) {
             RevokedKeys.check(c.revokedKeys());
         }
+        RequestLog.open(r.log()); // a log that cannot be written stops serve before it listens
         return new Serve(configFile, c, r);
     }
 

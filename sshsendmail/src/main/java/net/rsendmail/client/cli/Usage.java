@@ -38,6 +38,8 @@ public final class Usage {
             "  --delete       delete messages (postsuper -d)",
             "  --bounce       return messages to their senders now, with a DSN (5.0.0)",
             "  -bi            newaliases: nothing to do; also as 'newaliases'",
+            "Log (config 'log'): the journal where journald runs (journalctl -t sshsendmail), else stderr;",
+            "  a log that cannot be written stops the delivering modes at start (exit 78).",
             "Exit: 0 done; 64 usage; 65 bad message; 67 unknown recipient or queue id; 69 refused for good;",
             "73/74 queue not writable; 75 try again later (a message being delivered, too); 77 not allowed;",
             "78 configuration (file:line in the message).",

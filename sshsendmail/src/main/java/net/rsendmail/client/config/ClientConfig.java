@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.rsendmail.client.dkim.DkimConfig;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 
 /**
  * sshsendmail's configuration (SPEC §7 and the keys documented in etc/sshsendmail.conf).
@@ -24,7 +26,7 @@ import net.rsendmail.client.dkim.DkimConfig;
  * @param retryMin        first retry delay
  * @param retryMax        retry delay ceiling
  * @param idleTimeout     the daemon and a staying runner close their SSH connection after this long without work
- * @param log             stderr, syslog, none or an absolute file name
+ * @param log             where log lines go, and the line that said so
  * @param background      after queueing, start a background delivery run (standalone mode)
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
  * @param dkim            DKIM keys, applied as a message enters the queue
@@ -32,7 +34,7 @@ import net.rsendmail.client.dkim.DkimConfig;
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
-                           Duration retryMax, Duration idleTimeout, String log, boolean background, Batch batch,
+                           Duration retryMax, Duration idleTimeout, LogSetting log, boolean background, Batch batch,
                            DkimConfig dkim) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
@@ -50,7 +52,7 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
     public static ClientConfig defaults() {
         return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
-                Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), "stderr", true,
+                Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), LogSetting.byDefault(LogTarget.STDERR), true,
                 Batch.AUTO, DkimConfig.NONE);
     }
 
@@ -72,7 +74,7 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
                 background, batch, dkim);
     }
 
-    public ClientConfig withLog(String l) {
+    public ClientConfig withLog(LogSetting l) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
                 background, batch, dkim);

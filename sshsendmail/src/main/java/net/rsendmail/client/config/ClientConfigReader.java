@@ -10,6 +10,7 @@ import java.util.Map;
 import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
+import net.rsendmail.log.LogSetting;
 
 /**
  * Reads sshsendmail.conf: one {@code key value} per line. Unknown keys, bad values, sections and
@@ -58,7 +59,7 @@ public final class ClientConfigReader {
         Duration retryMin = d.retryMin();
         Duration retryMax = d.retryMax();
         Duration idle = d.idleTimeout();
-        String log = d.log();
+        LogSetting log = d.log();
         boolean background = d.background();
         ClientConfig.Batch batch = d.batch();
         List<String> seen = new ArrayList<>();
@@ -138,12 +139,7 @@ public final class ClientConfigReader {
                     idle = duration(e);
                     break;
                 case "log":
-                    if (!e.value().equals("stderr") && !e.value().equals("syslog") && !e.value().equals("none")
-                            && !e.value().startsWith("/")) {
-                        throw e.error("log: expected stderr, syslog, none or an absolute file name, got '"
-                                + e.value() + "'");
-                    }
-                    log = e.value();
+                    log = LogSetting.parse(e);
                     break;
                 case "background":
                     background = ConfigFile.bool(e);

@@ -165,7 +165,7 @@ public final class DeliveryLoop {
             return;
         }
         // the queue (and its maildrop pickup, which signs with the dkim keys) and the log were set up at start
-        if (!fresh.queue().equals(config.queue()) || !fresh.log().equals(config.log())
+        if (!fresh.queue().equals(config.queue()) || !fresh.log().target().equals(config.log().target())
                 || !fresh.dkim().equals(config.dkim())) {
             LOG.error("SIGHUP: {}: a new 'queue', 'log' or 'dkim' takes a restart; still using the configuration read"
                     + " before", fresh.file());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import net.rsendmail.client.log.ClientLog;
-import net.rsendmail.client.log.PrivateFiles;
+import net.rsendmail.io.PrivateFiles;
 
 /**
  * Lock files in the queue's top directory (next to queue/, maildrop/ …, which the queue module

@@ -27,6 +27,7 @@ import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.lmtp.Transaction;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
+import net.rsendmail.mail.Refusal;
 import org.slf4j.Logger;
 
 /**
@@ -170,7 +171,11 @@ public final class NullmailerRemote {
      * none (then no ENVID: a retry after a lost acknowledgement may deliver twice).
      */
     public static int deliver(ClientConfig config, InputStream fd3, String queueFile, PrintStream err) {
-        ClientLog.init(config.log(), false, err);
+        try {
+            ClientLog.init(config.log(), false, err);
+        } catch (Refusal r) {
+            return fail(err, ExitCodes.NM_CONFIG, "4.3.5 " + r.reason());
+        }
         Logger log = ClientLog.get("nullmailer");
         String domain = Identity.domain(config.domain());
         Outcome o;

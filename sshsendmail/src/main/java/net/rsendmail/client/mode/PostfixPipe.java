@@ -15,6 +15,8 @@ import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.lmtp.Transaction;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -54,7 +56,9 @@ public final class PostfixPipe {
         }
         String envid = envid(cl.envid());
         // pipe(8) takes stdout and stderr as the reason text: logs must not go there
-        ClientLog.init(config.log().equals("stderr") ? "none" : config.log(), cl.verbose(), System.err);
+        LogSetting setting = config.log().target() instanceof LogTarget.Stderr ? config.log().with(LogTarget.NONE)
+                : config.log();
+        ClientLog.init(setting, cl.verbose(), System.err);
         Logger log = ClientLog.get("postfix");
         Outcome o;
         try (Spool spool = Spool.read(stdin); SshSender ssh = new SshSender(config)) {

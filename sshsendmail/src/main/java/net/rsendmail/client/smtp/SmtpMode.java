@@ -8,8 +8,12 @@ import net.rsendmail.client.cli.CommandLine;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.io.IdleWatch;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
+import net.rsendmail.mail.Refusal;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueException;
+import net.rsendmail.smtp.ReplyWriter;
 
 /** Sets up {@code sshsendmail -bs}: the log, the idle time limit (which ends the process) and the session. */
 public final class SmtpMode {
@@ -18,8 +22,17 @@ public final class SmtpMode {
 
     public static int run(CommandLine cl, ClientConfig config, Path explicitConfig, InputStream stdin,
                           OutputStream stdout, PrintStream stderr) {
-        // stdout is the SMTP channel: log lines go to the configured log if it is ours to write, else stderr
-        ClientLog.init(ownsQueue(config) ? config.log() : "stderr", cl.verbose(), stderr);
+        // stdout is the SMTP channel, never a log: a log file is the queue owner's, anyone else's lines go to stderr
+        LogSetting log = config.log().target() instanceof LogTarget.File && !ownsQueue(config)
+                ? config.log().with(LogTarget.STDERR) : config.log();
+        try {
+            ClientLog.init(log, cl.verbose(), stderr);
+        } catch (Refusal r) {
+            // RFC 5321 §3.8: a server that cannot serve may answer the connection with 421 and close
+            new ReplyWriter(stdout).farewell("421 4.3.5 " + r.reason());
+            stderr.println("sshsendmail: " + r.line());
+            return r.exit().code();
+        }
         try (IdleWatch watch = new IdleWatch(SmtpSession.IDLE_TIMEOUT_MS)) {
             return new SmtpSession(stdin, stdout, cl, config, explicitConfig, watch, ClientLog.get("smtp")).run().exit();
         }

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.rsendmail.client.log.ClientLog;
-import net.rsendmail.client.log.PrivateFiles;
+import net.rsendmail.io.PrivateFiles;
 import org.slf4j.Logger;
 
 /**

@@ -44,7 +44,7 @@ class ClientConfigReaderTest {
         assertEquals(Duration.ofDays(3), c.maxLifetime());
         assertEquals(Duration.ofHours(6), c.delayWarning());
         assertEquals(Duration.ZERO, c.idleTimeout());
-        assertEquals("none", c.log());
+        assertEquals("none", c.log().target().word());
         assertEquals(false, c.background());
         assertEquals("host.example.net", c.domain());
         assertEquals("/usr/local/bin/rsendmail", c.remoteCommand());

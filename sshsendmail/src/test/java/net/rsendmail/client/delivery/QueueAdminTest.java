@@ -40,7 +40,7 @@ class QueueAdminTest {
     @BeforeEach
     void open() throws Exception {
         q = MailQueue.open(dir.resolve("q"));
-        admin = new QueueAdmin(ClientConfig.defaults().withLog("none"), q, "client.test");
+        admin = new QueueAdmin(ClientConfig.defaults().withLog(net.rsendmail.log.LogSetting.of(net.rsendmail.log.LogTarget.NONE)), q, "client.test");
     }
 
     QueueId add(String sender, String... rcpts) throws Exception {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
 import java.util.Map;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetHeaders;
@@ -47,7 +49,7 @@ class SettlementTest {
         ClientConfig d = ClientConfig.defaults();
         return new ClientConfig(null, List.of(), null, null, d.knownHosts(), d.queue(), "example.org", "rsendmail",
                 d.connectTimeout(), d.authTimeout(), d.commandTimeout(), lifetime, delayWarning, d.retryMin(),
-                d.retryMax(), d.idleTimeout(), "none", false, d.batch(), d.dkim());
+                d.retryMax(), d.idleTimeout(), LogSetting.of(LogTarget.NONE), false, d.batch(), d.dkim());
     }
 
     /** A delay_warning every message in these tests is already older than. */

@@ -1,11 +1,17 @@
 package net.rsendmail.client.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net.rsendmail.config.ConfigFile;
+import net.rsendmail.log.LogSetting;
+import net.rsendmail.log.LogTarget;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -17,7 +23,7 @@ class ClientLogTest {
     @Test
     void aLogFileIsCreatedPrivateAndRepeatedWarningsAreHeldBack() throws Exception {
         Path file = dir.resolve("client.log");
-        ClientLog.init(file.toString(), false, System.err);
+        ClientLog.init(file(file), false, System.err);
         Logger log = ClientLog.get("test");
         for (int i = 0; i < 1000; i++) {
             log.warn("cannot claim {}: permission denied", "X");
@@ -37,7 +43,7 @@ class ClientLogTest {
     void verboseShowsDebugLinesOnStderrWhileTheLogFileKeepsItsUsualLines() throws Exception {
         Path file = dir.resolve("client.log");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        ClientLog.init(file.toString(), true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        ClientLog.init(file(file), true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         Logger log = ClientLog.get("test");
         log.debug("relay r <<< 250 2.0.0 ok");
         log.info("id=Q status=sent");
@@ -49,9 +55,9 @@ class ClientLogTest {
     }
 
     @Test
-    void verboseWithoutALogStillShowsEverythingOnStderr() {
+    void verboseWithoutALogStillShowsEverythingOnStderr() throws Exception {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        ClientLog.init("none", true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        ClientLog.init(LogSetting.of(LogTarget.NONE), true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         ClientLog.get("test").debug("relay r >>> DATA");
         assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("DEBUG relay r >>> DATA"));
     }
@@ -60,25 +66,38 @@ class ClientLogTest {
     void anExistingLogFileKeepsTheModeTheAdminGaveIt() throws Exception {
         Path file = Files.createFile(dir.resolve("client.log"));
         Files.setAttribute(file, "unix:mode", 0640);
-        ClientLog.init(file.toString(), false, System.err);
+        ClientLog.init(file(file), false, System.err);
         ClientLog.get("test").warn("hello");
         assertEquals(0640, (Integer) Files.getAttribute(file, "unix:mode") & 07777);
         assertEquals(1, Files.readAllLines(file).size());
     }
 
     @Test
-    void aRepeatIsWrittenAgainAfterTheWindowWithTheCountHeldBack() {
-        RepeatFilter f = new RepeatFilter(java.time.Duration.ofMinutes(10));
-        assertEquals("a", f.pass("k", 0, "a"));
-        assertEquals(null, f.pass("k", 1_000, "a"));
-        assertEquals(null, f.pass("k", 599_999, "a"));
-        assertEquals("b", f.pass("other", 2_000, "b"));
-        assertEquals("a (2 identical lines held back before this one)", f.pass("k", 600_000, "a"));
-        assertEquals(null, f.pass("k", 600_001, "a"));
-        assertEquals("a (1 identical lines held back before this one)", f.pass("k", 1_300_000, "a"));
-        for (int i = 0; i < 300; i++) {
-            f.pass("n" + i, 1_300_000, "x"); // only the most recent are remembered
-        }
-        assertEquals("a", f.pass("k", 1_300_001, "a"));
+    void aLogFileInAMissingDirectoryIsRefusedAtStartNamingTheConfigLine() throws Exception {
+        Path conf = dir.resolve("sshsendmail.conf");
+        Refusal r = assertThrows(Refusal.class, () -> ClientLog.init(
+                setting(conf, "# log\nlog " + dir.resolve("gone/client.log") + "\n"), false, System.err));
+        assertEquals(SysExit.CONFIG, r.exit());
+        assertEquals("configuration: " + conf + ":2: log " + dir.resolve("gone/client.log")
+                + ": cannot write to it: No such file or directory", r.reason());
+    }
+
+    @Test
+    void anExplicitJournalWithoutJournaldIsRefusedAtStart() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(LogTarget.JOURNAL_SOCKET), "journald runs here");
+        Path conf = dir.resolve("sshsendmail.conf");
+        Refusal r = assertThrows(Refusal.class, () -> ClientLog.init(setting(conf, "log journal\n"), false, System.err));
+        assertEquals(SysExit.CONFIG, r.exit());
+        assertTrue(r.reason().startsWith("configuration: " + conf + ":1: log journal: cannot connect to "
+                + LogTarget.JOURNAL_SOCKET + ": "), r.reason());
+    }
+
+    private static LogSetting file(Path file) {
+        return LogSetting.of(new LogTarget.File(file));
+    }
+
+    private static LogSetting setting(Path conf, String text) throws Exception {
+        List<ConfigFile.Entry> entries = ConfigFile.parse(conf, text);
+        return LogSetting.parse(entries.get(entries.size() - 1));
     }
 }

@@ -60,7 +60,7 @@ class NullmailerRemoteTest {
 
     @Test
     void badEnvelopesAreReadErrorsOrPermanent() {
-        ClientConfig c = ClientConfig.defaults().withLog("none");
+        ClientConfig c = ClientConfig.defaults().withLog(net.rsendmail.log.LogSetting.of(net.rsendmail.log.LogTarget.NONE));
         assertEquals(ExitCodes.NM_MSG_READ, deliver(c, ""));
         assertEquals(ExitCodes.NM_MSG_READ, deliver(c, "a@b.example\nc@d.example\n"));
         assertEquals(ExitCodes.NM_MSG_PERMFAIL, deliver(c, "a@b.example\n\nmessage\n"));
@@ -69,7 +69,7 @@ class NullmailerRemoteTest {
 
     @Test
     void noRelayIsAConfigProblemAndTemporary() {
-        ClientConfig c = ClientConfig.defaults().withLog("none");
+        ClientConfig c = ClientConfig.defaults().withLog(net.rsendmail.log.LogSetting.of(net.rsendmail.log.LogTarget.NONE));
         assertEquals(ExitCodes.NM_CONFIG, deliver(c, "a@b.example\nc@d.example\n\nSubject: x\n\nbody\n"));
     }
 

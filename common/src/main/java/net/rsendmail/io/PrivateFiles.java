@@ -1,4 +1,4 @@
-package net.rsendmail.client.log;
+package net.rsendmail.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * The log and state files of the delivering side (log file, lock files, relay-modes): created
+ * Log and state files (a log file, the client's lock files and relay-modes): created
  * 0600, since they name senders and recipients of every user. An existing file keeps the mode
  * and group an admin gave it (0640 with a group for a log others should read).
  */

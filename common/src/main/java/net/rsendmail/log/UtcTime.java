@@ -1,14 +1,14 @@
-package net.rsendmail.relay.log;
+package net.rsendmail.log;
 
 /**
  * {@code 2026-11-22T10:00:00.123Z} from epoch milliseconds, by arithmetic: java.time would load
  * the time-zone database and scan every jar for zone providers, a cost paid per message.
  */
-final class UtcTime {
+public final class UtcTime {
     private UtcTime() {
     }
 
-    static String format(long millis) {
+    public static String format(long millis) {
         long days = Math.floorDiv(millis, 86_400_000L);
         long ms = Math.floorMod(millis, 86_400_000L);
         // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-compatible date algorithms").

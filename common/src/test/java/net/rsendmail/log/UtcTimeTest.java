@@ -1,4 +1,4 @@
-package net.rsendmail.relay.log;
+package net.rsendmail.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package net.rsendmail.client.log;
+package net.rsendmail.log;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.Map;
  * held back when it is next written: a stuck state logs once per window, not once per try.
  * Remembers the 256 most recent lines.
  */
-final class RepeatFilter {
+public final class RepeatFilter {
     private final long windowMillis;
     /** Line → {when last written, how many held back since}. */
     private final Map<String, long[]> recent = new LinkedHashMap<>(64, 0.75f, true) {
@@ -19,12 +19,12 @@ final class RepeatFilter {
         }
     };
 
-    RepeatFilter(Duration window) {
+    public RepeatFilter(Duration window) {
         this.windowMillis = window.toMillis();
     }
 
     /** The text to write for {@code key} at {@code now} (epoch ms), or null to hold it back. */
-    synchronized String pass(String key, long now, String text) {
+    public synchronized String pass(String key, long now, String text) {
         long[] r = recent.get(key);
         if (r != null && now - r[0] < windowMillis) {
             r[1]++;
