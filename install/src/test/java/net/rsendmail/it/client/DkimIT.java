@@ -25,9 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DKIM end to end: sshsendmail signs as it queues, real OpenSSH carries it to rsendmail, a real
- * Postfix delivers it to a Maildir, and Debian's python3-dkim (an independent verifier) checks
- * every signature against the DNS records sshsendmail printed. Needs root (the Postfix).
+ * DKIM end to end: sshsendmail signs as it queues (a sendmail call with key files leaves that to
+ * the pickup of its runner), real OpenSSH carries it to rsendmail, a real Postfix delivers it to a
+ * Maildir, and Debian's python3-dkim (an independent verifier) checks every signature against the
+ * DNS records sshsendmail printed. Needs root (the Postfix).
  */
 class DkimIT {
     static final String PYTHON = "/usr/bin/python3";
@@ -160,6 +161,20 @@ class DkimIT {
         byte[] altered = plain.replace("\nHello,\n", "\nHallo,\n").getBytes(StandardCharsets.UTF_8);
         String failed = verify(altered);
         assertTrue(failed.startsWith("fail") && failed.contains(" fail"), failed);
+    }
+
+    @Test
+    void theRunnerASendmailCallStartsSignsWhatTheCallLeftInTheMaildrop() throws IOException {
+        Path ed = keygen("ed1", "ed25519");
+        Path rsa = keygen("rsa1", "rsa");
+        w.clientConfig("dkim example.org ed1 " + ed + "\ndkim example.org rsa1 " + rsa + "\n"); // background yes
+        Proc.Result r = w.sshsendmail(World.message("alice@example.org", "bob@example.net", "runner signs"),
+                "-oi", "-f", "alice@example.org", "bob@example.net");
+        assertEquals(0, r.exit(), r::toString);
+        List<PrivatePostfix.Delivered> got = postfix.awaitMessages(1, Duration.ofSeconds(60));
+        assertEquals(1, got.size());
+        assertEquals("pass pass", verify(got.get(0).raw()), new String(got.get(0).raw(), StandardCharsets.UTF_8));
+        assertTrue(w.clientLog().contains("picked up 1 message(s) from the maildrop"), w.clientLog());
     }
 
     @Test
