@@ -253,7 +253,7 @@ public final class MailQueue {
                 bytes = Fs.readInput(message);
                 // a DSN is the runner's own: it stays with its original, admitted here
                 if (reportOf == null && admission.atPickup(new Envelope(envelope.sender(), rcpts), bytes)) {
-                    return Maildrop.submit(maildrop, envelope, new ByteArrayInputStream(bytes));
+                    return dropForPickup(envelope, bytes);
                 }
             } catch (IOException e) {
                 throw Fs.fail("cannot queue message", e, dir);
@@ -302,6 +302,29 @@ public final class MailQueue {
             ch.force(true);
         }
         return (long) message.length + ins.bytes().length;
+    }
+
+    /**
+     * The owner's message into maildrop/, durable as its enqueue would make it: the owner may
+     * fsync the directory, which other users cannot.
+     */
+    private QueueId dropForPickup(Envelope envelope, byte[] bytes) throws QueueException, IOException {
+        QueueId id = Maildrop.submit(maildrop, envelope, new ByteArrayInputStream(bytes));
+        try {
+            Fs.fsyncDir(maildrop);
+        } catch (IOException e) {
+            // Not known to be durable: take it back rather than report failure for a visible drop;
+            // one a pickup took meanwhile is in the queue, made durable there.
+            try {
+                if (!Files.deleteIfExists(maildrop.resolve(id.value()))) {
+                    return id;
+                }
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw e;
+        }
+        return id;
     }
 
     /** Makes a complete entry in tmp/ durable and visible under queue/ID. */
