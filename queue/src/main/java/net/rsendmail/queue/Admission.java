@@ -28,4 +28,14 @@ public interface Admission {
     }
 
     Insert admit(Envelope envelope, byte[] message) throws NotNow;
+
+    /**
+     * Asked by the owner's {@link MailQueue#enqueue} before {@link #admit}: true sends the message
+     * through the maildrop instead, so that {@link #admit} runs in the next {@link MailQueue#pickup()}
+     * (a runner's or the daemon's) and not in the caller, who then waits only for the maildrop
+     * file. A check that fails here refuses the message as {@link #admit} would.
+     */
+    default boolean atPickup(Envelope envelope, byte[] message) throws NotNow {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package net.rsendmail.queue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -226,7 +227,8 @@ public final class MailQueue {
      * Queues a message. Returns only once body and envelope are on disk and the entry is visible
      * (write to tmp/, fsync files, fsync the entry directory, rename into queue/, fsync queue/).
      * On failure nothing is visible in the queue and the exception says why (see
-     * {@link QueueException#exitCode()}).
+     * {@link QueueException#exitCode()}). A message the admission leaves to the pickup
+     * ({@link Admission#atPickup}) is durable in maildrop/ instead, under the id returned.
      *
      * @throws IllegalArgumentException if the envelope has no recipient
      */
@@ -245,13 +247,27 @@ public final class MailQueue {
             throw new IllegalArgumentException("no recipients");
         }
         requireOwner("cannot queue message");
+        byte[] bytes = null;
+        if (admission != Admission.AS_IS) {
+            try {
+                bytes = Fs.readInput(message);
+                // a DSN is the runner's own: it stays with its original, admitted here
+                if (reportOf == null && admission.atPickup(new Envelope(envelope.sender(), rcpts), bytes)) {
+                    return dropForPickup(envelope, bytes);
+                }
+            } catch (IOException e) {
+                throw Fs.fail("cannot queue message", e, dir);
+            } catch (Admission.NotNow e) {
+                throw new QueueException(QueueException.Kind.NOT_ADMITTED, e.getMessage(), e);
+            }
+        }
         QueueId id = QueueId.generate();
         Path work = tmp.resolve(tempName(id, NEW));
         ACTIVE.add(work);
         try {
             Files.createDirectory(work);
-            long size = admission == Admission.AS_IS ? Fs.writeStream(work.resolve(MSG), message)
-                    : admitted(work.resolve(MSG), new Envelope(envelope.sender(), rcpts), Fs.readInput(message));
+            long size = bytes == null ? Fs.writeStream(work.resolve(MSG), message)
+                    : admitted(work.resolve(MSG), new Envelope(envelope.sender(), rcpts), bytes);
             int uid = (Integer) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             Instant now = Instant.now();
             QueuedMessage m = new QueuedMessage(id, envelope.sender(),
@@ -286,6 +302,29 @@ public final class MailQueue {
             ch.force(true);
         }
         return (long) message.length + ins.bytes().length;
+    }
+
+    /**
+     * The owner's message into maildrop/, durable as its enqueue would make it: the owner may
+     * fsync the directory, which other users cannot.
+     */
+    private QueueId dropForPickup(Envelope envelope, byte[] bytes) throws QueueException, IOException {
+        QueueId id = Maildrop.submit(maildrop, envelope, new ByteArrayInputStream(bytes));
+        try {
+            Fs.fsyncDir(maildrop);
+        } catch (IOException e) {
+            // Not known to be durable: take it back rather than report failure for a visible drop;
+            // one a pickup took meanwhile is in the queue, made durable there.
+            try {
+                if (!Files.deleteIfExists(maildrop.resolve(id.value()))) {
+                    return id;
+                }
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw e;
+        }
+        return id;
     }
 
     /** Makes a complete entry in tmp/ durable and visible under queue/ID. */

@@ -6,14 +6,17 @@ import static net.rsendmail.queue.TestSupport.in;
 import static net.rsendmail.queue.TestSupport.readBody;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -55,6 +58,55 @@ class PickupTest {
     void assertNothingLeft() throws IOException {
         assertEquals(List.of(), MailQueueTest.names(drop));
         assertEquals(List.of(), MailQueueTest.names(q.directory().resolve("tmp")));
+    }
+
+    /** The sendmail call's admission (it defers) and the runner's (it admits), on one queue. */
+    @Test
+    void anEnqueueTheAdmissionLeavesToThePickupWaitsInTheMaildropAndIsAdmittedThere() throws Exception {
+        byte[] added = "X-Added: at pickup\n".getBytes(StandardCharsets.US_ASCII);
+        Admission admits = (e, m) -> new Admission.Insert(0, added);
+        Admission defers = new Admission() {
+            @Override
+            public Insert admit(Envelope e, byte[] m) {
+                return new Insert(0, added);
+            }
+
+            @Override
+            public boolean atPickup(Envelope e, byte[] m) throws NotNow {
+                if (new String(m, StandardCharsets.US_ASCII).startsWith("refuse")) {
+                    throw new NotNow("refused as admit would");
+                }
+                return true;
+            }
+        };
+        MailQueue caller = MailQueue.open(q.directory(), MailQueue.EnvelopeCheck.ANY, defers);
+        byte[] b = body(3, 1, 200_000);
+        QueueId id = caller.enqueue(env("a@x", "b@x", "c@x"), in(b));
+        assertEquals(List.of(id.value()), MailQueueTest.names(drop));
+        assertEquals(List.of(), q.list());
+        QueueException refused = assertThrows(QueueException.class,
+                () -> caller.enqueue(env("a@x", "b@x"), in("refuse me\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(78, refused.exitCode());
+        assertTrue(refused.getMessage().contains("refused as admit would"), refused.getMessage());
+        assertEquals(List.of(id.value()), MailQueueTest.names(drop), "nothing more written");
+
+        // a DSN is admitted as it is queued: the maildrop would lose what it reports on
+        QueueId dsn = caller.enqueue(env("", "a@x"), in(body(3, 2, 100)), new QueuedMessage.ReportOf(id, "test"));
+        assertEquals(List.of(id.value()), MailQueueTest.names(drop));
+
+        MailQueue runner = MailQueue.open(q.directory(), MailQueue.EnvelopeCheck.ANY, admits);
+        assertEquals(1, runner.pickup());
+        assertNothingLeft();
+        for (QueueId each : List.of(id, dsn)) {
+            try (Claim c = runner.claim(each).orElseThrow()) {
+                byte[] got = readBody(c);
+                assertArrayEquals(added, Arrays.copyOf(got, added.length));
+                if (each.equals(id)) {
+                    assertArrayEquals(b, Arrays.copyOfRange(got, added.length, got.length));
+                    assertEquals(List.of("b@x", "c@x"), c.message().pendingRecipients());
+                }
+            }
+        }
     }
 
     @Test

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DKIM end to end: sshsendmail signs as it queues, real OpenSSH carries it to rsendmail, a real
- * Postfix delivers it to a Maildir, and Debian's python3-dkim (an independent verifier) checks
- * every signature against the DNS records sshsendmail printed. Needs root (the Postfix).
+ * DKIM end to end: sshsendmail signs as it queues (a sendmail call with key files leaves that to
+ * the pickup of its runner), real OpenSSH carries it to rsendmail, a real Postfix delivers it to a
+ * Maildir, and Debian's python3-dkim (an independent verifier) checks every signature against the
+ * DNS records sshsendmail printed. Needs root (the Postfix).
  */
 class DkimIT {
     static final String PYTHON = "/usr/bin/python3";
@@ -132,14 +133,24 @@ class DkimIT {
         Proc.Result t = w.sshsendmail(utf8("From: alice@example.org\nTo: bob@example.net\n"
                 + "Bcc: hidden@example.net\nSubject: with -t\n\nbcc removed before signing\n"), "-t", "-oi");
         assertEquals(0, t.exit(), t::toString);
+        // with key files the sendmail call leaves the signing to the pickup
         Proc.Result list = w.sshsendmail(new byte[0], "-bp");
-        assertEquals(4, list.out().split("signed d=example.org s=ed1, d=example.org s=rsa1", -1).length - 1,
+        assertTrue(list.out().contains("4 waiting in the maildrop"), list::toString);
+        // with a key from a command it signs as it queues
+        w.clientConfig("background no\ndkim example.org ed1 " + ed + "\ndkim_command example.org rsa1 /bin/cat " + rsa
+                + "\n");
+        Proc.Result c = w.sshsendmail(utf8("From: alice@example.org\nTo: bob@example.net\nSubject: command key\n\n"
+                + "signed as it is queued\n"), "-oi", "-f", "alice@example.org", "bob@example.net");
+        assertEquals(0, c.exit(), c::toString);
+        list = w.sshsendmail(new byte[0], "-bp");
+        assertEquals(1, list.out().split("signed d=example.org s=ed1, d=example.org s=rsa1", -1).length - 1,
                 list::toString);
+        assertTrue(list.out().contains("4 waiting in the maildrop"), list::toString);
 
         Proc.Result q = w.sshsendmail(new byte[0], "-q");
         assertEquals(0, q.exit(), q::toString);
-        List<PrivatePostfix.Delivered> got = postfix.awaitMessages(5, Duration.ofSeconds(60));
-        assertEquals(5, got.size());
+        List<PrivatePostfix.Delivered> got = postfix.awaitMessages(6, Duration.ofSeconds(60));
+        assertEquals(6, got.size());
         for (PrivatePostfix.Delivered d : got) {
             String raw = new String(d.raw(), StandardCharsets.UTF_8);
             assertFalse(new String(d.original(), StandardCharsets.UTF_8).contains("hidden@"), raw);
@@ -150,6 +161,20 @@ class DkimIT {
         byte[] altered = plain.replace("\nHello,\n", "\nHallo,\n").getBytes(StandardCharsets.UTF_8);
         String failed = verify(altered);
         assertTrue(failed.startsWith("fail") && failed.contains(" fail"), failed);
+    }
+
+    @Test
+    void theRunnerASendmailCallStartsSignsWhatTheCallLeftInTheMaildrop() throws IOException {
+        Path ed = keygen("ed1", "ed25519");
+        Path rsa = keygen("rsa1", "rsa");
+        w.clientConfig("dkim example.org ed1 " + ed + "\ndkim example.org rsa1 " + rsa + "\n"); // background yes
+        Proc.Result r = w.sshsendmail(World.message("alice@example.org", "bob@example.net", "runner signs"),
+                "-oi", "-f", "alice@example.org", "bob@example.net");
+        assertEquals(0, r.exit(), r::toString);
+        List<PrivatePostfix.Delivered> got = postfix.awaitMessages(1, Duration.ofSeconds(60));
+        assertEquals(1, got.size());
+        assertEquals("pass pass", verify(got.get(0).raw()), new String(got.get(0).raw(), StandardCharsets.UTF_8));
+        assertTrue(w.clientLog().contains("picked up 1 message(s) from the maildrop"), w.clientLog());
     }
 
     @Test

@@ -22,6 +22,8 @@ import net.rsendmail.queue.Envelope;
 /**
  * Signs a message as it enters the private queue (RFC 6376 §5): one DKIM-Signature per key of the
  * header From domain, c=relaxed/relaxed, t=, no l=, inserted before the first header field.
+ * A sendmail call signs only with keys from a command: with key files it checks them and leaves
+ * the message to the pickup of its runner or the daemon, which signs it (see {@link #atPickup}).
  */
 public final class DkimSigner implements Admission {
     /** Signed when present; From once more than present so none can be added (RFC 6376 §8.15). */
@@ -35,34 +37,44 @@ public final class DkimSigner implements Admission {
 
     private final DkimConfig config;
     private final Clock clock;
+    private final boolean sendmailCall;
     private final Map<KeySource, Object> loaded = new HashMap<>(); // DkimKey, or KeyProblem with its time
 
     private record Failed(KeyProblem problem, long at) {
     }
 
-    public DkimSigner(DkimConfig config, Clock clock) {
+    private DkimSigner(DkimConfig config, Clock clock, boolean sendmailCall) {
         this.config = config;
         this.clock = clock;
+        this.sendmailCall = sendmailCall;
     }
 
     /**
-     * The queue's admission for {@code config}: as-is when no DKIM line is configured; else a
-     * signer whose key files are already being loaded (see {@link #preload}).
+     * The queue's admission for {@code config} in a runner or the daemon: as-is when no DKIM line
+     * is configured; else a signer whose key files are already being loaded (see {@link #preload}).
      */
     public static Admission admission(DkimConfig config) {
         if (!config.enabled()) {
             return Admission.AS_IS;
         }
-        DkimSigner signer = new DkimSigner(config, Clock.systemUTC());
+        DkimSigner signer = new DkimSigner(config, Clock.systemUTC(), false);
         signer.preload();
         return signer;
     }
 
     /**
-     * Loads the key files and signs once on a second thread while the caller reads and prepares the
-     * message: starting the JDK's providers and running the signature code for the first time cost
+     * The queue's admission for {@code config} in a sendmail call: as-is when no DKIM line is
+     * configured; else a signer that leaves messages signed with key files to the pickup.
+     */
+    public static Admission atSubmission(DkimConfig config) {
+        return config.enabled() ? new DkimSigner(config, Clock.systemUTC(), true) : Admission.AS_IS;
+    }
+
+    /**
+     * Loads the key files and signs once on a second thread while the runner recovers and lists the
+     * queue: starting the JDK's providers and running the signature code for the first time cost
      * tens of milliseconds that a second core hides. Keys from a command are loaded only when a
-     * message needs them (the command may ask for a passphrase). A failure here is remembered as it
+     * message needs them. A failure here is remembered as it
      * would be on first use, and reported then.
      */
     void preload() {
@@ -83,17 +95,38 @@ public final class DkimSigner implements Admission {
         t.start();
     }
 
+    /**
+     * True when every key of the From domain is a file and passes {@link KeySource#check}, in a
+     * sendmail call: the runner it starts (or the daemon) picks the message up from the maildrop
+     * and signs it there, in a JVM that is not the caller's to wait for; the caller still hears of
+     * a key that cannot work. A key from a command signs here: the command may need the caller's
+     * terminal or agent, and only running it tells whether it works.
+     */
+    @Override
+    public boolean atPickup(Envelope envelope, byte[] m) throws NotNow {
+        if (!sendmailCall) {
+            return false;
+        }
+        List<KeySource> sources = sources(HeaderBlock.parse(m, m.length), false);
+        if (sources.isEmpty() || sources.stream().anyMatch(s -> s.file() == null)) {
+            return false;
+        }
+        for (KeySource s : sources) {
+            try {
+                s.check();
+            } catch (KeyProblem e) {
+                throw new NotNow("DKIM: " + e.getMessage());
+            }
+        }
+        return true; // -bp shows it waiting in the maildrop
+    }
+
     @Override
     public Insert admit(Envelope envelope, byte[] m) throws NotNow {
         HeaderBlock hb = HeaderBlock.parse(m, m.length);
-        String domain = fromDomain(hb);
-        List<KeySource> sources = domain == null ? List.of() : config.keysFor(domain);
+        // a sendmail call has no log set up, and starting Logback would cost it some 35 ms; -bp shows "unsigned"
+        List<KeySource> sources = sources(hb, !sendmailCall);
         if (sources.isEmpty()) {
-            String why = domain == null ? "the message has no single From address" : "no dkim key for " + domain;
-            if (config.required()) {
-                throw new NotNow("DKIM: " + why + " and dkim_required is yes; add a dkim line for the From domain");
-            }
-            ClientLog.get("dkim").info("not signed: {}", why);
             return Insert.NONE;
         }
         String eol = lineEnding(m);
@@ -115,6 +148,25 @@ public final class DkimSigner implements Admission {
             throw new NotNow("DKIM: signing failed: " + e.getMessage());
         }
         return new Insert(hb.start(), out.toByteArray());
+    }
+
+    /**
+     * The keys of the message's From domain; none (logged if {@code log}) when it has none, unless
+     * dkim_required is yes.
+     */
+    private List<KeySource> sources(HeaderBlock hb, boolean log) throws NotNow {
+        String domain = fromDomain(hb);
+        List<KeySource> sources = domain == null ? List.of() : config.keysFor(domain);
+        if (sources.isEmpty()) {
+            String why = domain == null ? "the message has no single From address" : "no dkim key for " + domain;
+            if (config.required()) {
+                throw new NotNow("DKIM: " + why + " and dkim_required is yes; add a dkim line for the From domain");
+            }
+            if (log) {
+                ClientLog.get("dkim").info("not signed: {}", why);
+            }
+        }
+        return sources;
     }
 
     /** For -bp: "signed d=D s=S[, ...]" from the DKIM-Signature fields at the top of {@code head}, or "unsigned". */

@@ -36,12 +36,25 @@ public record KeySource(String domain, String selector, Path file, List<String> 
         byte[] pem = file != null ? readFile() : runCommand();
         PemKeys.Parsed p = PemKeys.parse(pem, describe());
         DkimKey k = new DkimKey(domain, selector, p.algorithm(), p.privateKey());
-        if (k.algorithm() == DkimKey.Algorithm.RSA && k.bits() < DkimKey.MIN_RSA_BITS) {
-            throw new KeyProblem(describe() + ": the RSA key has " + k.bits() + " bits; DKIM keys need at least "
+        requireBits(k.algorithm(), k.bits());
+        return k;
+    }
+
+    /**
+     * What {@link #load} finds wrong with a key file, as far as its PEM and DER show it without the
+     * JDK's providers (see {@link KeyShape}); a key file only.
+     */
+    public void check() throws KeyProblem {
+        KeyShape.Shape s = KeyShape.of(PemKeys.read(readFile(), describe()), describe());
+        requireBits(s.algorithm(), s.bits());
+    }
+
+    private void requireBits(DkimKey.Algorithm algorithm, int bits) throws KeyProblem {
+        if (algorithm == DkimKey.Algorithm.RSA && bits < DkimKey.MIN_RSA_BITS) {
+            throw new KeyProblem(describe() + ": the RSA key has " + bits + " bits; DKIM keys need at least "
                     + DkimKey.MIN_RSA_BITS + " (make one with sshsendmail --dkim-keygen " + domain + " " + selector
                     + " rsa)");
         }
-        return k;
     }
 
     private byte[] readFile() throws KeyProblem {

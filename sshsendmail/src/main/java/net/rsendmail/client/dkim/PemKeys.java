@@ -25,19 +25,45 @@ final class PemKeys {
     static final int MAX_TEXT = 16 * 1024;
 
     /** DER of AlgorithmIdentifier rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
+    static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
             (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
     /** DER of AlgorithmIdentifier id-Ed25519 (1.3.101.112, RFC 8410 §3), as PKCS#8 puts it at offset 5. */
-    private static final byte[] ED25519_ALGORITHM = {0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70};
+    static final byte[] ED25519_ALGORITHM = {0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70};
 
     record Parsed(DkimKey.Algorithm algorithm, PrivateKey privateKey) {
+    }
+
+    /** The DER inside the block: PKCS#1 RSAPrivateKey when {@code pkcs1}, else PKCS#8 PrivateKeyInfo. */
+    record Pem(boolean pkcs1, byte[] der) {
     }
 
     private PemKeys() {
     }
 
     static Parsed parse(byte[] bytes, String what) throws KeyProblem {
+        Pem pem = read(bytes, what);
+        byte[] der = pem.der();
+        try {
+            if (pem.pkcs1()) {
+                return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8OfRsa(der))), what);
+            }
+            if (isEd25519(der)) { // the algorithm picks the parser: no failed RSA parse first, no exception
+                return new Parsed(DkimKey.Algorithm.ED25519,
+                        KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)));
+            }
+            return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)), what);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw unusable(what, e.getMessage());
+        }
+    }
+
+    static KeyProblem unusable(String what, String why) {
+        return new KeyProblem(what + ": not a usable RSA or Ed25519 private key (" + why + ")");
+    }
+
+    /** The PEM block's DER, without parsing it. */
+    static Pem read(byte[] bytes, String what) throws KeyProblem {
         if (bytes.length > MAX_TEXT) {
             throw new KeyProblem(what + ": " + bytes.length + " bytes is too long for a PEM private key");
         }
@@ -76,29 +102,21 @@ final class PemKeys {
                 throw new KeyProblem(what + ": the key has PEM headers (" + l + "): an encrypted key; store it"
                         + " unencrypted or have dkim_command print it decrypted");
             }
-            if (!l.matches("[A-Za-z0-9+/=]*")) {
+            if (!l.chars().allMatch(PemKeys::isBase64)) {
                 throw new KeyProblem(what + ": not base64 inside the PEM block");
             }
             b64.append(l);
         }
-        byte[] der;
         try {
-            der = Base64.getDecoder().decode(b64.toString());
+            return new Pem(label.equals("RSA PRIVATE KEY"), Base64.getDecoder().decode(b64.toString()));
         } catch (IllegalArgumentException e) {
             throw new KeyProblem(what + ": bad base64 inside the PEM block (" + e.getMessage() + ")");
         }
-        try {
-            if (label.equals("RSA PRIVATE KEY")) {
-                return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8OfRsa(der))), what);
-            }
-            if (isEd25519(der)) { // the algorithm picks the parser: no failed RSA parse first, no exception
-                return new Parsed(DkimKey.Algorithm.ED25519,
-                        KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)));
-            }
-            return rsa(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)), what);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new KeyProblem(what + ": not a usable RSA or Ed25519 private key (" + e.getMessage() + ")");
-        }
+    }
+
+    /** RFC 4648 §4 alphabet and pad (a regular expression per line costs a fresh JVM a millisecond). */
+    private static boolean isBase64(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=';
     }
 
     /** PKCS#8 (RFC 5208 §5): SEQUENCE { INTEGER version, AlgorithmIdentifier, ... } with a short outer length. */

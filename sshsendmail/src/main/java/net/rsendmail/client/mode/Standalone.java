@@ -19,7 +19,6 @@ import net.rsendmail.client.message.MessagePreparer;
 import net.rsendmail.client.message.PreparedMessage;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
-import net.rsendmail.queue.Admission;
 import net.rsendmail.queue.Envelope;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.Maildrop;
@@ -34,8 +33,9 @@ import net.rsendmail.queue.QueueId;
  */
 public final class Standalone {
     /**
-     * What was queued: directly by the queue's owner, or through the maildrop; {@code asOwner}
-     * when the caller is root and not the owner, so a runner is started as the owner.
+     * What was queued: {@code direct} by the queue's owner (into the queue, or into the maildrop
+     * when its signing is left to the owner's runner, see DkimSigner), else through the maildrop;
+     * {@code asOwner} when the caller is root and not the owner, so a runner is started as the owner.
      */
     public record Queued(QueueId id, boolean direct, Path queueDir, boolean asOwner) {
     }
@@ -44,7 +44,6 @@ public final class Standalone {
     }
 
     public static Queued enqueue(CommandLine cl, ClientConfig config, InputStream stdin) throws Refusal {
-        Admission admission = DkimSigner.admission(config.dkim()); // first: its keys load while the message is read
         PreparedMessage pm;
         try {
             pm = new MessagePreparer(Identity.of(config.domain())).prepare(cl, stdin);
@@ -64,7 +63,7 @@ public final class Standalone {
             throw Refusal.usage("unusable address: " + refused);
         }
         try {
-            MailQueue q = MailQueue.open(config.queue(), MailQueue.EnvelopeCheck.ANY, admission);
+            MailQueue q = MailQueue.open(config.queue(), MailQueue.EnvelopeCheck.ANY, DkimSigner.atSubmission(config.dkim()));
             if (q.isOwner()) {
                 return new Queued(q.enqueue(env, pm.content()), true, q.directory(), false);
             }
