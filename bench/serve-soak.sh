@@ -3,8 +3,9 @@
 # one after another with the OpenSSH client for SECONDS, against a stub
 # sendmail that stores every message. Prints the messages handed over, failed
 # hand-overs, lost and duplicated ones (by Message-ID in what the stub stored),
-# serve's RSS after warm-up, at the end and its peak (VmHWM), and its RSS after
-# IDLE seconds without sessions.
+# serve's RSS after warm-up, at the end and its peak (VmHWM), and its RSS every
+# 10 s of the IDLE seconds without sessions that follow (serve collects after
+# 30 s; the JDK's idle process-reaper threads end 60 s after their last use).
 #
 #   bench/serve-soak.sh [SENDERS [SECONDS [IDLE]]]     (defaults 50 600 60)
 set -euo pipefail
@@ -50,14 +51,16 @@ while [ "$(date +%s)" -lt "$end" ]; do samples+=("$(rss VmRSS)"); sleep 10; done
 wait "${senders[@]}"
 rss_end=$(rss VmRSS)
 rss_peak=$(rss VmHWM)
-sleep "$IDLE"
+idle_samples=()
+for _ in $(seq $(( (IDLE + 9) / 10 ))); do sleep 10; idle_samples+=("$(rss VmRSS)"); done
 rss_idle=$(rss VmRSS)
 cat "$tmp"/senders/* >"$tmp/times"
 grep -rh '^Message-ID: <soak-' "$tmp/out" | sort | uniq -c | awk '{print $1, $3}' >"$tmp/ids" || true
-python3 - "$tmp" "$rss_start" "$rss_end" "$rss_peak" "$rss_idle" "$IDLE" "${samples[*]}" <<'PY'
+python3 - "$tmp" "$rss_start" "$rss_end" "$rss_peak" "$rss_idle" "$IDLE" "${samples[*]}" "${idle_samples[*]}" <<'PY'
 import statistics, sys
 tmp, start, end, peak, idle, idle_s = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]
 samples = [int(x) for x in sys.argv[7].split()] if sys.argv[7] else []
+idle_samples = [int(x) for x in sys.argv[8].split()] if sys.argv[8] else []
 times = [l.split() for l in open(f"{tmp}/times")]
 ok = sorted(int(t) for t, rc in times if rc == "0")
 ids = [l.split() for l in open(f"{tmp}/ids")]
@@ -70,4 +73,6 @@ print(f"serve RSS: after warm-up {mib(start):.1f} MiB, end {mib(end):.1f} MiB, p
       f" idle after {idle_s} s {mib(idle):.1f} MiB (goal < 64)")
 if samples:
     print("RSS every 10 s (MiB): " + " ".join(f"{mib(s):.0f}" for s in samples))
+if idle_samples:
+    print("idle RSS every 10 s (MiB): " + " ".join(f"{mib(s):.1f}" for s in idle_samples))
 PY
