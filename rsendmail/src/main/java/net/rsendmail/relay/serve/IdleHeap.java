@@ -3,8 +3,8 @@ package net.rsendmail.relay.serve;
 /**
  * Gives memory back once serve has had no connection for {@code quietMillis}: the serial
  * collector shrinks the heap only at a full collection, so without one a burst's heap would stay
- * committed all night (the launcher's -XX:MaxHeapFreeRatio and -XX:-ShrinkHeapInSteps make that
- * one collection shrink it). Runs {@code collect} once per quiet spell that follows some use.
+ * committed all night (-XX:-ShrinkHeapInSteps in the launcher and {@link TightCollection} make
+ * that one collection shrink it). Runs {@code collect} once per quiet spell that follows some use.
  */
 final class IdleHeap implements Runnable {
     private final long quietMillis;
@@ -19,7 +19,7 @@ final class IdleHeap implements Runnable {
 
     /** The collector thread of a running server. */
     static IdleHeap start(long quietMillis) {
-        IdleHeap h = new IdleHeap(quietMillis, System::gc);
+        IdleHeap h = new IdleHeap(quietMillis, new TightCollection());
         Thread t = new Thread(h, "serve-idle-heap");
         t.setDaemon(true);
         t.start();
