@@ -31,8 +31,10 @@ final class TightCollection implements Runnable {
         try {
             vm.setVMOption(MIN, IDLE_RATIO); // min first: the VM refuses min > max
             vm.setVMOption(MAX, IDLE_RATIO);
-            System.gc();
         } catch (RuntimeException e) {
+            // collect with the ratios as they are
+        }
+        try {
             System.gc();
         } finally {
             restore(vm, min, max);
