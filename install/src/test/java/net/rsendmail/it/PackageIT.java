@@ -159,6 +159,25 @@ class PackageIT {
         assertFalse(Files.exists(at("/etc/systemd/system/multi-user.target.wants/sshsendmail.service"), LinkOption.NOFOLLOW_LINKS));
         assertFalse(Files.exists(at("/etc/systemd/system/multi-user.target.wants/rsendmail-serve.service"),
                 LinkOption.NOFOLLOW_LINKS));
+        // each unit starts a program the package installed and names man pages it installed
+        for (String unit : List.of("sshsendmail.service", "rsendmail-serve.service")) {
+            for (String line : Files.readAllLines(at("/usr/lib/systemd/system/" + unit))) {
+                if (line.startsWith("ExecStart=")) {
+                    String program = line.substring("ExecStart=".length()).split(" ")[0];
+                    assertTrue(Files.isExecutable(at(ok("readlink", "-f", program).out().trim())), unit + ": " + line);
+                }
+                if (line.startsWith("Documentation=")) {
+                    for (String doc : line.substring("Documentation=".length()).split(" ")) {
+                        Matcher man = Pattern.compile("man:([a-z.-]+)\\(([0-9])\\)").matcher(doc);
+                        assertTrue(man.matches(), unit + ": " + doc);
+                        if (!man.group(1).equals("sshd")) { // sshd(8): openssh-server's
+                            assertTrue(Files.exists(at("/usr/share/man/man" + man.group(2) + "/" + man.group(1) + "."
+                                    + man.group(2) + ".gz")), unit + ": " + doc);
+                        }
+                    }
+                }
+            }
+        }
         // the nullmailer module resolves to the package's launcher
         assertEquals("/usr/share/sshsendmail/bin/sshsendmail-nullmailer",
                 ok("readlink", "-f", "/usr/lib/nullmailer/sshsendmail").out().trim());
