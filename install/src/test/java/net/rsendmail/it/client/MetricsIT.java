@@ -97,6 +97,26 @@ class MetricsIT {
     }
 
     @Test
+    void theDaemonWritesTheFileAfterItsRuns() throws Exception {
+        assumeTrue(Files.isExecutable(NodeExporter.BINARY), "needs prometheus-node-exporter");
+        Path dir = textfiles();
+        w.clientConfig("background no\nmetrics_file " + dir.resolve("sshsendmail.prom") + "\n");
+        Process daemon = w.startDaemon();
+        try (NodeExporter exporter = new NodeExporter(dir, w.dir)) {
+            w.enqueue(ALICE, "to the daemon", BOB);
+            net.rsendmail.it.Wait.until(() -> {
+                Map<String, Double> m = exporter.samples();
+                return Double.valueOf(1.0).equals(m.get("sshsendmail_delivered_messages_total"))
+                        && Double.valueOf(0.0).equals(m.get("sshsendmail_queue_messages"));
+            }, Duration.ofSeconds(30), () -> exporter.scrape() + "\n" + w.clientLog());
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "daemon stops on SIGTERM");
+        }
+        assertEquals(0, daemon.exitValue());
+    }
+
+    @Test
     void serveCountsSessionsMessagesAndRefusals() throws Exception {
         assumeTrue(Files.isExecutable(NodeExporter.BINARY), "needs prometheus-node-exporter");
         Path dir = textfiles();
