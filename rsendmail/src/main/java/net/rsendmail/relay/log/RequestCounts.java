@@ -15,17 +15,26 @@ public final class RequestCounts {
     /** {@code refused EXIT STATUS REASON}, as Acceptance.refused writes it. */
     private static final Pattern REFUSED = Pattern.compile("refused ([0-9]{1,3}) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3})( .*)?");
 
-    /** A snapshot: outcome counts, and refusals keyed "EXIT STATUS". */
-    public record Snapshot(long sent, long duplicate, long failed, Map<String, Long> refusals) {
+    /** A kind of refusal: the sysexits code and the RFC 3463 status ("" and "" for a line of another shape). */
+    public record Refused(String exit, String status) implements Comparable<Refused> {
+        @Override
+        public int compareTo(Refused o) {
+            int c = exit.compareTo(o.exit);
+            return c != 0 ? c : status.compareTo(o.status);
+        }
+    }
+
+    /** A snapshot: outcome counts, and refusals by kind, in order. */
+    public record Snapshot(long sent, long duplicate, long failed, Map<Refused, Long> refusals) {
         public Snapshot {
-            refusals = Map.copyOf(refusals);
+            refusals = java.util.Collections.unmodifiableMap(new TreeMap<>(refusals));
         }
     }
 
     private static long sent;
     private static long duplicate;
     private static long failed;
-    private static final Map<String, Long> REFUSALS = new TreeMap<>();
+    private static final Map<Refused, Long> REFUSALS = new TreeMap<>();
 
     private RequestCounts() {
     }
@@ -42,9 +51,9 @@ public final class RequestCounts {
         }
         Matcher m = REFUSED.matcher(status);
         if (m.matches()) {
-            REFUSALS.merge(m.group(1) + " " + m.group(2), 1L, Long::sum);
+            REFUSALS.merge(new Refused(m.group(1), m.group(2)), 1L, Long::sum);
         } else if (status.startsWith("refused")) {
-            REFUSALS.merge("other", 1L, Long::sum);
+            REFUSALS.merge(new Refused("", ""), 1L, Long::sum);
         } else {
             failed++;
         }

@@ -53,12 +53,11 @@ final class ServeMetrics {
 
     static List<Family> families(int open, long authenticated, long unauthenticated, RequestCounts.Snapshot r) {
         List<Sample> refusals = new ArrayList<>();
-        r.refusals().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        r.refusals().forEach((kind, n) -> {
             Map<String, String> labels = new LinkedHashMap<>();
-            String[] exitAndStatus = e.getKey().split(" ");
-            labels.put("exit", exitAndStatus[0]);
-            labels.put("status", exitAndStatus.length > 1 ? exitAndStatus[1] : "");
-            refusals.add(new Sample(labels, e.getValue()));
+            labels.put("exit", kind.exit());
+            labels.put("status", kind.status());
+            refusals.add(new Sample(labels, n));
         });
         return List.of(
                 Family.of("rsendmail_serve_sessions_open", "SSH connections open now.", Type.GAUGE, open),
