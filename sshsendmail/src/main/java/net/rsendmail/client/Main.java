@@ -132,7 +132,9 @@ public final class Main {
             case SMTP:
                 return SmtpMode.run(cl, config, explicitConfig(cl), stdin, out, err);
             case LIST:
-                return Modes.list(config, out);
+                return Modes.list(config, out, false);
+            case LIST_JSON:
+                return Modes.list(config, out, true);
             case FLUSH:
                 return Modes.flush(config, explicitConfig(cl), cl.selector(), cl.verbose(), err);
             case DAEMON:

@@ -32,6 +32,7 @@ import net.rsendmail.client.message.EnvelopeRules;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.mode.NullmailerRemote;
 import net.rsendmail.client.mode.PostfixPipe;
+import net.rsendmail.client.mode.QueueJson;
 import net.rsendmail.client.mode.QueueList;
 import net.rsendmail.client.mode.RunnerCommand;
 import net.rsendmail.client.mode.Standalone;
@@ -51,9 +52,13 @@ final class Modes {
     private Modes() {
     }
 
-    static int list(ClientConfig config, PrintStream out) throws Refusal {
+    static int list(ClientConfig config, PrintStream out, boolean json) throws Refusal {
         try {
-            QueueList.print(MailQueue.open(config.queue()), out, Instant.now());
+            if (json) {
+                QueueJson.print(MailQueue.open(config.queue()), out);
+            } else {
+                QueueList.print(MailQueue.open(config.queue()), out, Instant.now());
+            }
             return 0;
         } catch (QueueException e) {
             throw queueRefusal("cannot list the queue " + config.queue(), e);

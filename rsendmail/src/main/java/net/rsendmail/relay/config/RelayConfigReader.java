@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.ConfigFile.Entry;
@@ -17,6 +18,13 @@ import net.rsendmail.relay.policy.Policy;
 
 /** Turns the relay's config file into a {@link RelayConfig}; every unknown key or bad value names file and line. */
 public final class RelayConfigReader {
+    /** The keys outside sections; rsendmail.conf(5) documents each (ManPagesIT checks both ways). */
+    public static final Set<String> KEYS = Set.of("sendmail", "log", "state_dir", "spool_dir", "default_policy",
+            "idle_timeout", "mta_timeout");
+    /** The keys of a {@code [policy NAME]} section. */
+    public static final Set<String> POLICY_KEYS = Set.of("senders", "recipients", "header_from_match", "null_sender",
+            "max_size", "max_recipients", "max_per_hour", "allow_t", "allow_bare_local", "lmtp");
+
     private RelayConfigReader() {
     }
 
@@ -49,6 +57,9 @@ public final class RelayConfigReader {
                 continue; // read by rsendmail serve
             }
             if (e.section() == null) {
+                if (!KEYS.contains(e.key())) {
+                    throw e.error("unknown key '" + e.key() + "'");
+                }
                 switch (e.key()) {
                     case "sendmail": sendmail = ConfigFile.absolutePath(e); break;
                     case "log": log = LogSetting.parse(e); break;
@@ -125,6 +136,9 @@ public final class RelayConfigReader {
         }
 
         void set(Entry e) throws ConfigException {
+            if (!POLICY_KEYS.contains(e.key())) {
+                throw e.error("unknown policy key '" + e.key() + "'");
+            }
             switch (e.key()) {
                 case "senders": patterns(e, senders); break;
                 case "recipients": patterns(e, recipients); break;

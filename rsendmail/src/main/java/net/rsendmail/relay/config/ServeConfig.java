@@ -17,6 +17,7 @@ import java.util.List;
  * @param hostCertificates OpenSSH host certificates for the host keys ({@code ssh-keygen -s CA -h})
  * @param principalPolicies certificate principal to policy, first match wins
  * @param revokedKeys the revoked keys and certificate serials, or null for none
+ * @param metricsFile the Prometheus textfile written after each connection, or null for none
  */
 public record ServeConfig(
         List<InetSocketAddress> listen,
@@ -28,7 +29,8 @@ public record ServeConfig(
         long authTimeout,
         List<Path> hostCertificates,
         List<PrincipalPolicy> principalPolicies,
-        Path revokedKeys) {
+        Path revokedKeys,
+        Path metricsFile) {
 
     public static final int DEFAULT_MAX_SESSIONS = 256;
     public static final int DEFAULT_MAX_SESSIONS_PER_KEY = 8;

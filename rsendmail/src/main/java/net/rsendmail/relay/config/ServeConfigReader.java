@@ -14,10 +14,10 @@ import net.rsendmail.config.NumericAddress;
 
 /** Reads the {@code serve} keys of the relay's config file; {@link RelayConfigReader} skips them. */
 public final class ServeConfigReader {
-    /** The keys only {@code rsendmail serve} reads. */
-    static final Set<String> KEYS = Set.of("listen", "host_key", "authorized_keys", "max_sessions",
+    /** The keys only {@code rsendmail serve} reads; rsendmail.conf(5) documents each (ManPagesIT). */
+    public static final Set<String> KEYS = Set.of("listen", "host_key", "authorized_keys", "max_sessions",
             "max_sessions_per_key", "max_startups", "auth_timeout", "host_certificate", "principal_policy",
-            "revoked_keys");
+            "revoked_keys", "metrics_file");
 
     private ServeConfigReader() {
     }
@@ -38,6 +38,7 @@ public final class ServeConfigReader {
         List<PrincipalPolicy> principals = new ArrayList<>();
         List<Entry> principalEntries = new ArrayList<>();
         Path revokedKeys = null;
+        Path metricsFile = null;
         Set<String> policies = new HashSet<>();
         for (Entry e : entries) {
             if ("policy".equals(e.section()) && e.isSectionHeader()) {
@@ -56,6 +57,7 @@ public final class ServeConfigReader {
                 case "host_certificate": hostCertificates.add(ConfigFile.absolutePath(e)); break;
                 case "principal_policy": principals.add(principalPolicy(e)); principalEntries.add(e); break;
                 case "revoked_keys": revokedKeys = ConfigFile.absolutePath(e); break;
+                case "metrics_file": metricsFile = ConfigFile.absolutePath(e); break;
                 default: authTimeout = count(e); break; // auth_timeout, seconds
             }
         }
@@ -75,7 +77,8 @@ public final class ServeConfigReader {
             }
         }
         return new ServeConfig(List.copyOf(listen), List.copyOf(hostKeys), authorizedKeys, maxSessions, perKey,
-                startups, authTimeout, List.copyOf(hostCertificates), List.copyOf(principals), revokedKeys);
+                startups, authTimeout, List.copyOf(hostCertificates), List.copyOf(principals), revokedKeys,
+                metricsFile);
     }
 
     /** {@code principal_policy PATTERN POLICY}: a glob of printable ASCII, then a policy name. */

@@ -73,6 +73,7 @@ public final class RequestLine {
 
     /** Writes the line to the configured target; failures are logged at warning level. */
     public void write(LogSetting log, boolean failure, String status) {
+        RequestCounts.count(status);
         RequestLog.write(log, failure, format(status));
     }
 }

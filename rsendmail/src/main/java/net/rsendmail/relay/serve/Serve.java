@@ -105,7 +105,9 @@ public final class Serve {
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
         server.setCommandFactory((channel, command) -> new RelayCommand(command, configFile));
-        server.addSessionListener(new Sessions(config, line -> line.write(log), IdleHeap.start(IDLE_COLLECT_MILLIS)));
+        ServeMetrics metrics = new ServeMetrics(config.metricsFile(), l -> log(true, l));
+        server.addSessionListener(new Sessions(config, line -> line.write(log), IdleHeap.start(IDLE_COLLECT_MILLIS),
+                metrics));
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(config.authTimeout()));
         // listen(2) backlog: the JDK's default of 50 drops SYNs of a cron-minute burst, which the
         // clients then retry after seconds; a connection over max_startups is refused by us, logged
@@ -127,6 +129,7 @@ public final class Serve {
             b.append(b.length() == 0 ? "" : " ").append(Sessions.address(a));
         }
         log(false, "listening on " + b);
+        metrics.write(0);
         return bound;
     }
 

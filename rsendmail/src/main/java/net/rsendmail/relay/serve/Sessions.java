@@ -24,11 +24,13 @@ final class Sessions implements SessionListener {
     private int unauthenticated;
     private final Map<String, Integer> perKey = new HashMap<>();
     private final IdleHeap heap;
+    private final ServeMetrics metrics;
 
-    Sessions(ServeConfig config, Consumer<SessionLine> log, IdleHeap heap) {
+    Sessions(ServeConfig config, Consumer<SessionLine> log, IdleHeap heap, ServeMetrics metrics) {
         this.config = config;
         this.log = log;
         this.heap = heap;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,8 +80,10 @@ final class Sessions implements SessionListener {
             return;
         }
         heap.closed();
+        int open;
         synchronized (this) {
             all--;
+            open = all;
             if (state.authenticated) {
                 perKey.computeIfPresent(state.login.key(), (k, n) -> n == 1 ? null : n - 1);
             } else {
@@ -93,6 +97,7 @@ final class Sessions implements SessionListener {
                     : "not authenticated (public key only; no authorized key offered)");
         }
         log.accept(state.line);
+        metrics.closed(state.authenticated, open);
     }
 
     static String address(SocketAddress a) {

@@ -28,6 +28,8 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         SMTP,
         /** -bp: list the queue. */
         LIST,
+        /** -bp --json: the queue as one JSON object per message, as Postfix's postqueue -j. */
+        LIST_JSON,
         /** -q: attempt every queued message (or the selected ones) now, once. */
         FLUSH,
         /** --daemon: stay up and deliver. */

@@ -30,6 +30,7 @@ public final class CommandLineParser {
         boolean extract = false;
         boolean ignoreDots = false;
         boolean verbose = false;
+        boolean json = false;
         Path config = null;
         QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
@@ -79,6 +80,9 @@ public final class CommandLineParser {
                         break;
                     case "--dkim-record":
                         mode = set(mode, Mode.DKIM_RECORD, w);
+                        break;
+                    case "--json":
+                        json = true;
                         break;
                     default:
                         if (w.startsWith("--mta=")) {
@@ -195,6 +199,12 @@ public final class CommandLineParser {
         }
         if (mode == null) {
             mode = Mode.SEND;
+        }
+        if (json) {
+            if (mode != Mode.LIST) {
+                throw Refusal.usage("--json goes with -bp (or mailq) only");
+            }
+            mode = Mode.LIST_JSON;
         }
         if (!takesWords(mode) && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));

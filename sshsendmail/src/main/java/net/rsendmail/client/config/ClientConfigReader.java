@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
@@ -18,6 +19,12 @@ import net.rsendmail.log.LogSetting;
  * repeated single-valued keys are errors naming the file and line.
  */
 public final class ClientConfigReader {
+    /** Every key the file may hold; sshsendmail.conf(5) documents each (ManPagesIT checks both ways). */
+    public static final Set<String> KEYS = Set.of("relay", "identity", "certificate", "known_hosts", "queue",
+            "domain", "remote_command", "connect_timeout", "auth_timeout", "command_timeout", "max_lifetime",
+            "delay_warning", "retry_min", "retry_max", "idle_timeout", "log", "background", "batch", "dkim",
+            "dkim_command", "dkim_required", "metrics_file", "host_key_dns", "dns_servers", "dns_timeout", "dns_trust_anchor");
+
     private ClientConfigReader() {
     }
 
@@ -63,6 +70,7 @@ public final class ClientConfigReader {
         LogSetting log = d.log();
         boolean background = d.background();
         ClientConfig.Batch batch = d.batch();
+        Path metricsFile = d.metricsFile();
         List<String> seen = new ArrayList<>();
         DkimConfig.Builder dkim = new DkimConfig.Builder();
         DnsSettings.Builder dns = new DnsSettings.Builder();
@@ -70,6 +78,9 @@ public final class ClientConfigReader {
         for (ConfigFile.Entry e : entries) {
             if (e.section() != null) {
                 throw e.error("sections are not used in this file: [" + e.section() + " " + e.sectionName() + "]");
+            }
+            if (!KEYS.contains(e.key())) {
+                throw e.error("unknown key '" + e.key() + "'");
             }
             if (!e.key().equals("relay") && !e.key().equals("dkim") && !e.key().equals("dkim_command")) {
                 if (seen.contains(e.key())) {
@@ -153,6 +164,9 @@ public final class ClientConfigReader {
                 case "background":
                     background = ConfigFile.bool(e);
                     break;
+                case "metrics_file":
+                    metricsFile = ConfigFile.absolutePath(e);
+                    break;
                 case "batch":
                     switch (e.value()) {
                         case "auto": batch = ClientConfig.Batch.AUTO; break;
@@ -173,7 +187,7 @@ public final class ClientConfigReader {
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
                 command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build(), hostKeyDns,
-                dns.build());
+                dns.build(), metricsFile);
     }
 
     /**

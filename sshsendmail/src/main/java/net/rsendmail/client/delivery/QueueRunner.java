@@ -163,8 +163,13 @@ public final class QueueRunner implements AutoCloseable {
                 }
             }
         }
-        return new Summary(counts[Settlement.Result.DELIVERED.ordinal()], counts[Settlement.Result.DEFERRED.ordinal()],
-                counts[Settlement.Result.BOUNCED.ordinal()], counts[Settlement.Result.FAILED.ordinal()]);
+        Summary s = new Summary(counts[Settlement.Result.DELIVERED.ordinal()],
+                counts[Settlement.Result.DEFERRED.ordinal()], counts[Settlement.Result.BOUNCED.ordinal()],
+                counts[Settlement.Result.FAILED.ordinal()]);
+        if (config.metricsFile() != null) {
+            QueueMetrics.afterRun(config.metricsFile(), queue, s, Instant.now());
+        }
+        return s;
     }
 
     /** Closes the kept transport (QUIT on an LMTP channel); the next message chooses one again. */

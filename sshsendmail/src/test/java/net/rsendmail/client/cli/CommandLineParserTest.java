@@ -90,6 +90,17 @@ class CommandLineParserTest {
     }
 
     @Test
+    void jsonListsTheQueueAndGoesWithNothingElse() throws Refusal {
+        assertEquals(Mode.LIST_JSON, CommandLineParser.parse("-bp", "--json").mode());
+        assertEquals(Mode.LIST_JSON, CommandLineParser.parse("--json", "-bp").mode());
+        for (String[] argv : new String[][] {{"--json"}, {"--json", "a@b.org"}, {"-q", "--json"}, {"--daemon", "--json"},
+                {"-bs", "--json"}, {"-bp", "--json", "a@b.org"}}) {
+            Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse(argv), String.join(" ", argv));
+            assertEquals(64, r.exit().code(), String.join(" ", argv));
+        }
+    }
+
+    @Test
     void ignoredFlags() throws Refusal {
         CommandLine c = CommandLineParser.parse("-v", "-m", "-n", "-odb", "-oQ/x", "-V", "envid", "a@b.org");
         assertTrue(c.verbose());
