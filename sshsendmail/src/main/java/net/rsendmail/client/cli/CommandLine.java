@@ -15,10 +15,11 @@ import java.util.List;
  * @param selector          for {@link Mode#FLUSH}: which messages ({@code -qI}, {@code -qR}, {@code -qS}), else ALL
  * @param envid             -V ENVID, or null: for {@link Mode#POSTFIX} Postfix's queue id, the rest of the ENVID
  *                          given to the relay; the other modes ignore it
+ * @param json              --json: machine-readable output (doctor)
  */
 public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
                           boolean ignoreDots, Path config, List<String> recipients, boolean verbose,
-                          QueueSelector selector, String envid) {
+                          QueueSelector selector, String envid, boolean json) {
 
     /** What the program does this time. */
     public enum Mode {
@@ -53,7 +54,9 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         /** --dkim-keygen DOMAIN SELECTOR [ed25519|rsa]: the words follow as recipients(). */
         DKIM_KEYGEN,
         /** --dkim-record DOMAIN SELECTOR. */
-        DKIM_RECORD
+        DKIM_RECORD,
+        /** --doctor [-f SENDER] [RCPT…] ({@code sshsendmail doctor}): check the set-up, send nothing. */
+        DOCTOR
     }
 
     public CommandLine {
@@ -66,6 +69,6 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
      */
     public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
         return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose,
-                QueueSelector.ALL, null);
+                QueueSelector.ALL, null, false);
     }
 }

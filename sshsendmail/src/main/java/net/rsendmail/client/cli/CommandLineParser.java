@@ -30,6 +30,7 @@ public final class CommandLineParser {
         boolean extract = false;
         boolean ignoreDots = false;
         boolean verbose = false;
+        boolean json = false;
         Path config = null;
         QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
@@ -39,7 +40,7 @@ public final class CommandLineParser {
         }
         Mode asked = helpOrVersion(argv);
         if (asked != null) {
-            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null);
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null, false);
         }
         while (i < argv.size()) {
             String w = argv.get(i);
@@ -79,6 +80,12 @@ public final class CommandLineParser {
                         break;
                     case "--dkim-record":
                         mode = set(mode, Mode.DKIM_RECORD, w);
+                        break;
+                    case "--doctor":
+                        mode = set(mode, Mode.DOCTOR, w);
+                        break;
+                    case "--json":
+                        json = true;
                         break;
                     default:
                         if (w.startsWith("--mta=")) {
@@ -199,10 +206,13 @@ public final class CommandLineParser {
         if (!takesWords(mode) && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
         }
+        if (json && mode != Mode.DOCTOR) {
+            throw Refusal.usage("--json is only for --doctor");
+        }
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid, json);
     }
 
     /**
@@ -227,7 +237,7 @@ public final class CommandLineParser {
     /** Modes whose words after the options mean something: recipients, queue ids, DKIM arguments. */
     private static boolean takesWords(Mode mode) {
         switch (mode) {
-            case SEND: case POSTFIX: case DKIM_KEYGEN: case DKIM_RECORD: case REQUEUE: case DELETE: case BOUNCE:
+            case SEND: case POSTFIX: case DKIM_KEYGEN: case DKIM_RECORD: case REQUEUE: case DELETE: case BOUNCE: case DOCTOR:
                 return true;
             default:
                 return false;

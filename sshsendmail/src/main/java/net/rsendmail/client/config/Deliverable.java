@@ -29,8 +29,8 @@ public final class Deliverable {
         Problem absent(String key);
     }
 
-    /** One thing that makes delivery impossible, as {@code where: what}. */
-    public record Problem(String where, String text) {
+    /** One thing that makes delivery impossible, as {@code where: what}; {@code key} is the config key at fault. */
+    public record Problem(String key, String where, String text) {
         public String line() {
             return where + ": " + text;
         }
@@ -52,14 +52,14 @@ public final class Deliverable {
         }
         Optional<String> key = identity(c.identity());
         if (key.isPresent()) {
-            return Optional.of(new Problem(sources.of("identity"), key.get()));
+            return Optional.of(new Problem("identity", sources.of("identity"), key.get()));
         }
         Optional<String> hosts = exists("known_hosts", c.knownHosts());
         if (hosts.isPresent()) {
-            return Optional.of(new Problem(sources.of("known_hosts"), hosts.get()));
+            return Optional.of(new Problem("known_hosts", sources.of("known_hosts"), hosts.get()));
         }
         Optional<String> cert = c.certificate() == null ? Optional.empty() : exists("certificate", c.certificate());
-        return cert.map(t -> new Problem(sources.of("certificate"), t));
+        return cert.map(t -> new Problem("certificate", sources.of("certificate"), t));
     }
 
     /**
