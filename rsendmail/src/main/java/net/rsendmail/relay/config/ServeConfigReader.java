@@ -10,6 +10,7 @@ import java.util.Set;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.ConfigFile.Entry;
+import net.rsendmail.config.NumericAddress;
 
 /** Reads the {@code serve} keys of the relay's config file; {@link RelayConfigReader} skips them. */
 public final class ServeConfigReader {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.rsendmail.mail.Printable;
-import net.rsendmail.relay.config.NumericAddress;
+import net.rsendmail.config.NumericAddress;
 import net.rsendmail.relay.config.PrincipalPolicy;
 import net.rsendmail.ssh.CertificateWindow;
 import org.apache.sshd.common.config.keys.KeyUtils;

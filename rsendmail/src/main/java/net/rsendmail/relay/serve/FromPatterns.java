@@ -5,7 +5,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import net.rsendmail.relay.config.NumericAddress;
+import net.rsendmail.config.NumericAddress;
 
 /**
  * The {@code from="pattern-list"} of an authorized_keys line, matched against the client's address

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.rsendmail.relay.config.NumericAddress;
+import net.rsendmail.config.NumericAddress;
 import net.rsendmail.relay.config.PrincipalPolicy;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
 import org.apache.sshd.common.config.keys.KeyUtils;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.rsendmail.client.dkim.DkimConfig;
+import net.rsendmail.dns.DnsSettings;
 import net.rsendmail.log.LogSetting;
 import net.rsendmail.log.LogTarget;
 
@@ -30,12 +31,15 @@ import net.rsendmail.log.LogTarget;
  * @param background      after queueing, start a background delivery run (standalone mode)
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
  * @param dkim            DKIM keys, applied as a message enters the queue
+ * @param hostKeyDns      {@code host_key_dns}: a relay host key not in known_hosts is accepted when it matches an
+ *                        SSHFP record in a DNSSEC-validated answer (OpenSSH's VerifyHostKeyDNS)
+ * @param dns             DNS servers, timeout and trust anchor for those lookups
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
                            Duration retryMax, Duration idleTimeout, LogSetting log, boolean background, Batch batch,
-                           DkimConfig dkim) {
+                           DkimConfig dkim, boolean hostKeyDns, DnsSettings dns) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
     public enum Batch { AUTO, YES, NO }
@@ -53,36 +57,36 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
         return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
                 Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), LogSetting.byDefault(LogTarget.STDERR), true,
-                Batch.AUTO, DkimConfig.NONE);
+                Batch.AUTO, DkimConfig.NONE, false, DnsSettings.DEFAULTS);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, hostKeyDns, dns);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, hostKeyDns, dns);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, certificate, p, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, hostKeyDns, dns);
     }
 
     public ClientConfig withLog(LogSetting l) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
-                background, batch, dkim);
+                background, batch, dkim, hostKeyDns, dns);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, d,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, hostKeyDns, dns);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import net.rsendmail.client.dkim.DkimConfig;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
+import net.rsendmail.dns.DnsSettings;
 import net.rsendmail.log.LogSetting;
 
 /**
@@ -64,6 +65,8 @@ public final class ClientConfigReader {
         ClientConfig.Batch batch = d.batch();
         List<String> seen = new ArrayList<>();
         DkimConfig.Builder dkim = new DkimConfig.Builder();
+        DnsSettings.Builder dns = new DnsSettings.Builder();
+        boolean hostKeyDns = d.hostKeyDns();
         for (ConfigFile.Entry e : entries) {
             if (e.section() != null) {
                 throw e.error("sections are not used in this file: [" + e.section() + " " + e.sectionName() + "]");
@@ -77,7 +80,7 @@ public final class ClientConfigReader {
             if (e.value().isEmpty()) {
                 throw e.error(e.key() + ": missing value");
             }
-            if (dkim.accept(e)) {
+            if (dkim.accept(e) || dns.accept(e)) {
                 continue;
             }
             switch (e.key()) {
@@ -141,6 +144,12 @@ public final class ClientConfigReader {
                 case "log":
                     log = LogSetting.parse(e);
                     break;
+                case "host_key_dns":
+                    hostKeyDns = ConfigFile.bool(e);
+                    break;
+                case "dns_timeout":
+                    dns.timeout(e, duration(e));
+                    break;
                 case "background":
                     background = ConfigFile.bool(e);
                     break;
@@ -163,7 +172,8 @@ public final class ClientConfigReader {
             checkCertificate(certificateEntry, identity);
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build());
+                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build(), hostKeyDns,
+                dns.build());
     }
 
     /**

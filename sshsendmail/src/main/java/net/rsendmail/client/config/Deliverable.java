@@ -14,7 +14,7 @@ import net.rsendmail.mail.OsReason;
 
 /**
  * Whether a configuration can ever deliver: a relay, an identity that exists and only its owner
- * can read, and a known_hosts file. A sendmail call, {@code -q} and {@code --daemon} refuse
+ * can read, a known_hosts file, and with {@code host_key_dns} the DNSSEC trust anchor. A sendmail call, {@code -q} and {@code --daemon} refuse
  * (exit 78) what fails here before they queue anything, rather than accept mail that would only
  * sit in the queue. JDK only: the enqueue path loads no SSH classes.
  */
@@ -59,7 +59,13 @@ public final class Deliverable {
             return Optional.of(new Problem("known_hosts", sources.of("known_hosts"), hosts.get()));
         }
         Optional<String> cert = c.certificate() == null ? Optional.empty() : exists("certificate", c.certificate());
-        return cert.map(t -> new Problem("certificate", sources.of("certificate"), t));
+        if (cert.isPresent()) {
+            return Optional.of(new Problem("certificate", sources.of("certificate"), cert.get()));
+        }
+        // host_key_dns without its trust anchor could never validate an SSHFP answer
+        Optional<String> anchor = c.hostKeyDns() ? exists("dns_trust_anchor", c.dns().trustAnchor()) : Optional.empty();
+        return anchor.map(t -> new Problem("dns_trust_anchor", sources.of("dns_trust_anchor"), t + " (host_key_dns needs it;"
+                + " Debian: apt install dns-root-data)"));
     }
 
     /**

@@ -8,6 +8,8 @@ import java.security.PublicKey;
 import java.util.Collections;
 import java.util.List;
 import net.rsendmail.client.config.RelayAddress;
+import net.rsendmail.client.log.ClientLog;
+import net.rsendmail.dns.DnsSettings;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -17,6 +19,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.slf4j.Logger;
 
 /**
  * Strict host-key checking against an OpenSSH known_hosts file, read afresh for every connection.
@@ -27,6 +30,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * key it certifies is checked as a plain host key.
  * A key that is not there, or differs from the one there, is refused: the mail stays queued and
  * the reason, with the fingerprint and the line to add, is kept on the session for the caller.
+ * With {@code host_key_dns yes}, a key known_hosts does not know may still be accepted by a
+ * DNSSEC-signed SSHFP record ({@link HostKeyDns}); one it knows otherwise (changed, revoked) never is.
  */
 public final class KnownHostsVerifier implements ServerKeyVerifier {
     /** Which relay a session was opened for (set through the connect context). */
@@ -34,10 +39,19 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
     /** Why the host key was refused, if it was. */
     public static final AttributeKey<String> FAILURE = new AttributeKey<>();
 
+    private static final Logger LOG = ClientLog.get("relay");
+
     private final Path file;
+    private final HostKeyDns dns;
 
     public KnownHostsVerifier(Path file) {
+        this(file, null);
+    }
+
+    /** {@code dns}: host_key_dns yes (SSHFP records vouch for keys known_hosts does not know), or null. */
+    public KnownHostsVerifier(Path file, DnsSettings dns) {
         this.file = file;
+        this.dns = dns == null ? null : new HostKeyDns(dns);
     }
 
     @Override
@@ -48,16 +62,37 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
             session.setAttribute(FAILURE, "internal error: session without relay address");
             return false;
         }
-        String problem = check(relay, serverKey);
-        if (problem != null) {
-            session.setAttribute(FAILURE, problem);
-            return false;
+        HostKeyVerdict v = verdict(relay, serverKey);
+        if (v instanceof HostKeyVerdict.Trusted t) {
+            if (dns != null) {
+                LOG.info("{}", t.text()); // with two rules in play, say which one accepted the key
+            }
+            return true;
         }
-        return true;
+        session.setAttribute(FAILURE, v.text());
+        return false;
     }
 
     /** Null if {@code key} is the known key of {@code relay}, else the reason, fit for one log line. */
     public String check(RelayAddress relay, PublicKey offered) {
+        HostKeyVerdict v = verdict(relay, offered);
+        return v instanceof HostKeyVerdict.Trusted ? null : v.text();
+    }
+
+    /**
+     * known_hosts first: what it knows, it decides (a changed key stays refused); SSHFP records only
+     * for a key it does not know.
+     */
+    HostKeyVerdict verdict(RelayAddress relay, PublicKey offered) {
+        HostKeyVerdict v = knownHosts(relay, offered);
+        if (v instanceof HostKeyVerdict.Unknown u && dns != null) {
+            PublicKey key = offered instanceof OpenSshCertificate c ? c.getCertPubKey() : offered;
+            return dns.check(relay, key, u.text()); // ssh(1) too checks a certificate's plain key against SSHFP
+        }
+        return v;
+    }
+
+    private HostKeyVerdict knownHosts(RelayAddress relay, PublicKey offered) {
         PublicKey key = offered instanceof OpenSshCertificate c ? c.getCertPubKey() : offered;
         String fp = KeyUtils.getFingerPrint(key);
         String type = KeyUtils.getKeyType(key);
@@ -66,11 +101,12 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         try {
             entries = KnownHostEntry.readKnownHostEntries(file);
         } catch (NoSuchFileException e) {
-            return "host key of relay " + relay.knownHostsName() + " cannot be checked: known_hosts file " + file
-                    + " does not exist; if " + fp + " is the relay's " + type + " key, add this line to it: " + line;
+            return new HostKeyVerdict.Unknown("host key of relay " + relay.knownHostsName() + " cannot be checked:"
+                    + " known_hosts file " + file + " does not exist; if " + fp + " is the relay's " + type
+                    + " key, add this line to it: " + line);
         } catch (IOException | RuntimeException e) {
-            return "host key of relay " + relay.knownHostsName() + " cannot be checked: cannot read known_hosts file "
-                    + file + ": " + e.getMessage();
+            return new HostKeyVerdict.Refused("host key of relay " + relay.knownHostsName() + " cannot be checked:"
+                    + " cannot read known_hosts file " + file + ": " + e.getMessage());
         }
         if (entries == null) {
             entries = Collections.emptyList();
@@ -81,8 +117,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         return plain(relay, key, entries);
     }
 
-    /** Null if {@code cert} is trusted for {@code relay}, else the reason. */
-    private String certificate(RelayAddress relay, OpenSshCertificate cert, List<KnownHostEntry> entries) {
+    private HostKeyVerdict certificate(RelayAddress relay, OpenSshCertificate cert, List<KnownHostEntry> entries) {
         String ca = KeyUtils.getFingerPrint(cert.getCaPubKey());
         boolean listed = false;
         for (KnownHostEntry e : entries) {
@@ -92,24 +127,30 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
             }
             if ("revoked".equals(e.getMarker()) && (KeyUtils.compareKeys(known, cert.getCaPubKey())
                     || KeyUtils.compareKeys(known, cert.getCertPubKey()))) {
-                return "host certificate of relay " + relay.knownHostsName() + " (CA " + ca + ") is marked @revoked in "
-                        + file;
+                return new HostKeyVerdict.Refused("host certificate of relay " + relay.knownHostsName() + " (CA " + ca
+                        + ") is marked @revoked in " + file);
             }
             listed |= "cert-authority".equals(e.getMarker()) && KeyUtils.compareKeys(known, cert.getCaPubKey());
         }
         if (!listed) {
             // ssh(1): a certificate from a CA not trusted for the host is checked as the plain key it certifies
-            String plain = plain(relay, cert.getCertPubKey(), entries);
-            return plain == null ? null : "host certificate of relay " + relay.knownHostsName() + " is signed by CA "
-                    + ca + ", which no @cert-authority line of " + file + " trusts for it; " + plain;
+            HostKeyVerdict plain = plain(relay, cert.getCertPubKey(), entries);
+            String why = "host certificate of relay " + relay.knownHostsName() + " is signed by CA " + ca
+                    + ", which no @cert-authority line of " + file + " trusts for it; ";
+            if (plain instanceof HostKeyVerdict.Trusted) {
+                return plain;
+            }
+            return plain instanceof HostKeyVerdict.Unknown ? new HostKeyVerdict.Unknown(why + plain.text())
+                    : new HostKeyVerdict.Refused(why + plain.text());
         }
         for (String p : cert.getPrincipals()) {
             if (p.equalsIgnoreCase(relay.host())) {
-                return null;
+                return new HostKeyVerdict.Trusted("host certificate of relay " + relay.knownHostsName() + " accepted:"
+                        + " signed by CA " + ca + ", trusted by a @cert-authority line of " + file);
             }
         }
-        return "host certificate of relay " + relay.knownHostsName() + " (CA " + ca + ") is not for "
-                + relay.host() + ": its principals are " + String.join(",", cert.getPrincipals());
+        return new HostKeyVerdict.Refused("host certificate of relay " + relay.knownHostsName() + " (CA " + ca
+                + ") is not for " + relay.host() + ": its principals are " + String.join(",", cert.getPrincipals()));
     }
 
     private static PublicKey key(KnownHostEntry e) {
@@ -121,7 +162,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         }
     }
 
-    private String plain(RelayAddress relay, PublicKey key, List<KnownHostEntry> entries) {
+    private HostKeyVerdict plain(RelayAddress relay, PublicKey key, List<KnownHostEntry> entries) {
         String fp = KeyUtils.getFingerPrint(key);
         String type = KeyUtils.getKeyType(key);
         String line = relay.knownHostsName() + " " + PublicKeyEntry.toString(key);
@@ -138,7 +179,8 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
             boolean same = KeyUtils.compareKeys(known, key);
             if ("revoked".equals(marker)) {
                 if (same) {
-                    return "host key " + fp + " of relay " + relay.knownHostsName() + " is marked @revoked in " + file;
+                    return new HostKeyVerdict.Refused("host key " + fp + " of relay " + relay.knownHostsName()
+                            + " is marked @revoked in " + file);
                 }
                 continue;
             }
@@ -146,19 +188,20 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
                 continue; // @cert-authority vouches for certificates only (see certificate())
             }
             if (same) {
-                return null;
+                return new HostKeyVerdict.Trusted("host key " + fp + " of relay " + relay.knownHostsName()
+                        + " accepted: listed in " + file);
             }
             if (mismatch == null && KeyUtils.getKeyType(known).equals(type)) {
                 mismatch = KeyUtils.getFingerPrint(known);
             }
         }
         if (mismatch != null) {
-            return "HOST KEY OF RELAY " + relay.knownHostsName() + " HAS CHANGED: " + file + " has " + type + " key "
-                    + mismatch + ", the relay offers " + fp + " (possible man-in-the-middle attack); if the change is "
-                    + "expected, replace the relay's line in " + file + " with: " + line;
+            return new HostKeyVerdict.Refused("HOST KEY OF RELAY " + relay.knownHostsName() + " HAS CHANGED: " + file
+                    + " has " + type + " key " + mismatch + ", the relay offers " + fp + " (possible man-in-the-middle"
+                    + " attack); if the change is expected, replace the relay's line in " + file + " with: " + line);
         }
-        return "host key of relay " + relay.knownHostsName() + " is unknown: " + file + " has no " + type
-                + " key for it; if " + fp + " is the relay's key (check with ssh-keygen -lf on the relay), add this line: "
-                + line;
+        return new HostKeyVerdict.Unknown("host key of relay " + relay.knownHostsName() + " is unknown: " + file
+                + " has no " + type + " key for it; if " + fp + " is the relay's key (check with ssh-keygen -lf on the"
+                + " relay), add this line: " + line);
     }
 }

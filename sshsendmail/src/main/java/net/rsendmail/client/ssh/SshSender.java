@@ -205,7 +205,8 @@ public final class SshSender implements AutoCloseable {
             SshClient c = SshClient.setUpDefaultClient();
             c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // no ~/.ssh/config
             c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER); // no ~/.ssh/id_*
-            c.setServerKeyVerifier(new KnownHostsVerifier(config.knownHosts()));
+            c.setServerKeyVerifier(new KnownHostsVerifier(config.knownHosts(),
+                    config.hostKeyDns() ? config.dns() : null));
             Duration cmd = config.commandTimeout();
             CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, config.connectTimeout());
             CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(c, cmd);

@@ -122,4 +122,24 @@ class ClientConfigReaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("batch maybe\n"));
         assertTrue(e.getMessage().contains("batch: expected auto, yes or no, got 'maybe'"), e.getMessage());
     }
+
+    @Test
+    void hostKeyDnsAndItsDnsKeys() throws Exception {
+        ClientConfig d = parse("");
+        assertEquals(false, d.hostKeyDns());
+        assertEquals(net.rsendmail.dns.DnsSettings.DEFAULTS, d.dns());
+        ClientConfig c = parse("host_key_dns yes\ndns_servers 127.0.0.9:5300 [::1]:53\ndns_timeout 3s\n"
+                + "dns_trust_anchor /etc/sshsendmail/anchor.ds\n");
+        assertEquals(true, c.hostKeyDns());
+        assertEquals(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.9"), 5300),
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 53)), c.dns().servers());
+        assertEquals(Duration.ofSeconds(3), c.dns().timeout());
+        assertEquals(Path.of("/etc/sshsendmail/anchor.ds"), c.dns().trustAnchor());
+        assertError("host_key_dns maybe\n", ":1: host_key_dns: expected yes or no");
+        assertError("host_key_dns yes\nhost_key_dns no\n", ":2: host_key_dns given twice");
+        assertError("dns_servers resolver.example\n", ":1: dns_servers:");
+        assertError("dns_timeout 2m\n", ":1: dns_timeout: expected 1s to 60s");
+        assertError("dns_timeout soon\n", ":1: dns_timeout: expected a duration");
+        assertError("dns_trust_anchor root.key\n", ":1: dns_trust_anchor: expected an absolute path");
+    }
 }

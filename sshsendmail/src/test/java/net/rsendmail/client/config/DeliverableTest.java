@@ -123,4 +123,14 @@ class DeliverableTest {
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-rw-rw-"));
         assertEquals(conf + ":2: identity " + key + " is readable by others (chmod 600 it)", check(good()));
     }
+
+    @Test
+    void hostKeyDnsNeedsItsTrustAnchor() throws Exception {
+        Path anchor = dir.resolve("anchor.ds");
+        assertEquals(conf + ":5: dns_trust_anchor " + anchor + ": no such file (host_key_dns needs it; Debian: apt install"
+                + " dns-root-data)", check(good() + "host_key_dns yes\ndns_trust_anchor " + anchor + "\n"));
+        assertEquals("", check(good() + "dns_trust_anchor " + anchor + "\n"), "without host_key_dns it is not used");
+        Files.writeString(anchor, "test. IN DS 1 13 2 00\n"); // what it holds is read when a key is checked
+        assertEquals("", check(good() + "host_key_dns yes\ndns_trust_anchor " + anchor + "\n"));
+    }
 }

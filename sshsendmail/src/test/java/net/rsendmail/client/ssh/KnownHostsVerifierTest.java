@@ -144,4 +144,36 @@ class KnownHostsVerifierTest {
         assertTrue(check("relay.example.net " + entry(ca.getPublic()) + "\n", "mail@relay.example.net", cert)
                 .contains("which no @cert-authority line of"));
     }
+
+    /** host_key_dns with a trust anchor that is not there: any SSHFP lookup would say so in the reason. */
+    String checkWithDns(String knownHosts, String relay, PublicKey key) throws Exception {
+        Path f = Files.writeString(dir.resolve("known_hosts"), knownHosts);
+        net.rsendmail.dns.DnsSettings dns = new net.rsendmail.dns.DnsSettings(
+                java.util.List.of(net.rsendmail.dns.DnsSettings.server("127.0.0.1:9")), java.time.Duration.ofSeconds(1),
+                dir.resolve("no-anchor"));
+        return new KnownHostsVerifier(f, dns).check(RelayAddress.parse(relay), key);
+    }
+
+    @Test
+    void withHostKeyDnsKnownHostsStillDecidesWhatItKnows() throws Exception {
+        String listed = "relay.example.net " + entry(ecKey) + "\n";
+        assertNull(checkWithDns(listed, "mail@relay.example.net", ecKey));
+        String changed = checkWithDns(listed, "mail@relay.example.net", otherEcKey);
+        assertTrue(changed.startsWith("HOST KEY OF RELAY relay.example.net HAS CHANGED"), changed);
+        assertTrue(!changed.contains("host_key_dns"), "no SSHFP lookup for a key known_hosts refuses: " + changed);
+        String revoked = checkWithDns("@revoked relay.example.net " + entry(ecKey) + "\n", "mail@relay.example.net", ecKey);
+        assertTrue(revoked.contains("is marked @revoked") && !revoked.contains("host_key_dns"), revoked);
+    }
+
+    @Test
+    void withHostKeyDnsAnUnknownKeyIsLookedUpAndEveryFailureRefuses() throws Exception {
+        String unknown = checkWithDns("", "mail@relay.example.net", ecKey);
+        assertTrue(unknown.startsWith("host key " + KeyUtils.getFingerPrint(ecKey) + " of relay relay.example.net refused"
+                + " (host_key_dns): DNSSEC trust anchor " + dir.resolve("no-anchor") + " does not exist"), unknown);
+        assertTrue(unknown.contains("add this line: relay.example.net " + entry(ecKey)), unknown);
+        // SSHFP records belong to names: a relay given by address is never looked up
+        String byAddress = checkWithDns("", "mail@127.0.0.1:2222", ecKey);
+        assertTrue(byAddress.contains("refused (host_key_dns): the relay is given as an address"), byAddress);
+        assertTrue(byAddress.contains("[127.0.0.1]:2222 is unknown"), byAddress);
+    }
 }

@@ -1,4 +1,4 @@
-package net.rsendmail.relay.config;
+package net.rsendmail.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

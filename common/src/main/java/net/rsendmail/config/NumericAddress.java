@@ -1,4 +1,4 @@
-package net.rsendmail.relay.config;
+package net.rsendmail.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
