@@ -107,7 +107,7 @@ public final class Main {
                 // the config's own errors are findings here, not a refusal
                 Path explicit = explicitConfig(cl);
                 Report report = new ClientDoctor(explicit != null ? explicit : ClientConfig.DEFAULT_FILE, explicit != null,
-                        cl.sender(), cl.recipients(), err).run();
+                        cl.sender(), cl.recipients(), cl.egress(), err).run();
                 report.print(out, cl.json());
                 return report.exitCode();
             }

@@ -145,4 +145,52 @@ class DoctorIT {
         line(noKey, "FAIL", "identity");
         assertTrue(noKey.out().contains("fix: make a key: ssh-keygen -t ed25519"), noKey::toString);
     }
+
+    /** The DNS record of the key in {@code conf}'s dkim line for client.test SELECTOR, as zone-file strings. */
+    private String published(Path conf, String selector) {
+        Proc.Result r = Proc.run(List.of(Dist.home().resolve("bin/sshsendmail").toString(), "-C", conf.toString(),
+                "--dkim-record", "client.test", selector), null, Duration.ofSeconds(60), Map.of(), dir);
+        assertEquals(0, r.exit(), r::toString);
+        String out = r.out().strip();
+        return out.substring(out.indexOf("TXT") + 4).replace("(", "").replace(")", "").strip();
+    }
+
+    @Test
+    void dkimRecordsSpfAndDmarcAreCheckedInTheConfiguredDns() {
+        Path mail = dir.resolve("mail.pem");
+        Path other = dir.resolve("other.pem");
+        Path unpublished = dir.resolve("unpublished.pem");
+        for (Path k : List.of(mail, other, unpublished)) {
+            Proc.check(dir, "openssl", "genpkey", "-algorithm", "ed25519", "-out", k.toString());
+            Proc.check(dir, "chmod", "600", k.toString());
+        }
+        String keys = "dkim client.test mail " + mail + "\ndkim client.test other " + other + "\n";
+        Path keyConf = conf("keys", 1, key, dir.resolve("none"), keys + "dkim client.test wrong " + unpublished + "\n");
+        String zone = String.join("\n",
+                "@ TXT \"v=spf1 ip4:192.0.2.1 -all\"",
+                "_dmarc TXT \"v=DMARC1; p=none\"",
+                "mail._domainkey TXT " + published(keyConf, "mail"),
+                "wrong._domainkey TXT " + published(keyConf, "other"));
+        try (net.rsendmail.it.PrivateKnot knot = new net.rsendmail.it.PrivateKnot(dir.resolve("knot"),
+                new net.rsendmail.it.PrivateKnot.Zone("client.test", zone, net.rsendmail.it.PrivateKnot.Zone.Kind.SIGNED));
+             ServeProcess serve = serve()) {
+            String dns = "dns_servers " + knot.server() + "\ndns_trust_anchor " + knot.trustAnchor + "\n";
+            Path conf = conf("dns", serve.port, key, serve.knownHosts, dns + keys
+                    + "dkim client.test wrong " + unpublished + "\n");
+            Proc.Result r = doctor(conf, "--egress", "192.0.2.1", "--egress", "192.0.2.7", "-f", "alice@client.test",
+                    "bob@example.org");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(line(r, "PASS", "dkim client.test mail").contains("published at mail._domainkey.client.test"),
+                    r::toString);
+            line(r, "FAIL", "dkim client.test other"); // no record at all
+            assertTrue(line(r, "FAIL", "dkim client.test wrong").contains("publishes another key"), r::toString);
+            assertTrue(r.out().contains("fix: wrong._domainkey.client.test. IN TXT"), r::toString);
+            assertTrue(line(r, "PASS", "spf client.test 192.0.2.1").contains("pass"), r::toString);
+            assertTrue(line(r, "FAIL", "spf client.test 192.0.2.7").contains("fail"), r::toString);
+            assertTrue(r.out().contains("fix: client.test. IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.1 -all\""), r::toString);
+            assertTrue(line(r, "WARN", "dmarc client.test").contains("p=none"), r::toString);
+            line(r, "PASS", "relay relay@127.0.0.1:" + serve.port + ": policy");
+            assertEquals(List.of(), serve.mta.completed());
+        }
+    }
 }

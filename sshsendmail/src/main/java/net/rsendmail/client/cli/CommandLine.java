@@ -1,5 +1,6 @@
 package net.rsendmail.client.cli;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,10 +17,11 @@ import java.util.List;
  * @param envid             -V ENVID, or null: for {@link Mode#POSTFIX} Postfix's queue id, the rest of the ENVID
  *                          given to the relay; the other modes ignore it
  * @param json              --json: machine-readable output (doctor)
+ * @param egress            --egress ADDR (doctor): the relay's outgoing addresses, for the SPF check
  */
 public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
                           boolean ignoreDots, Path config, List<String> recipients, boolean verbose,
-                          QueueSelector selector, String envid, boolean json) {
+                          QueueSelector selector, String envid, boolean json, List<InetAddress> egress) {
 
     /** What the program does this time. */
     public enum Mode {
@@ -61,6 +63,7 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
 
     public CommandLine {
         recipients = List.copyOf(recipients);
+        egress = List.copyOf(egress);
     }
 
     /**
@@ -69,6 +72,6 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
      */
     public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
         return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose,
-                QueueSelector.ALL, null, false);
+                QueueSelector.ALL, null, false, List.of());
     }
 }

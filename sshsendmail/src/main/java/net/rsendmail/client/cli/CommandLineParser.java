@@ -1,9 +1,11 @@
 package net.rsendmail.client.cli;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.rsendmail.client.cli.CommandLine.Mode;
+import net.rsendmail.config.NumericAddress;
 import net.rsendmail.mail.Refusal;
 
 /**
@@ -31,6 +33,7 @@ public final class CommandLineParser {
         boolean ignoreDots = false;
         boolean verbose = false;
         boolean json = false;
+        List<InetAddress> egress = new ArrayList<>();
         Path config = null;
         QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
@@ -40,7 +43,8 @@ public final class CommandLineParser {
         }
         Mode asked = helpOrVersion(argv);
         if (asked != null) {
-            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null, false);
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null, false,
+                    List.of());
         }
         while (i < argv.size()) {
             String w = argv.get(i);
@@ -86,6 +90,16 @@ public final class CommandLineParser {
                         break;
                     case "--json":
                         json = true;
+                        break;
+                    case "--egress":
+                        if (i >= argv.size()) {
+                            throw Refusal.usage("--egress needs an address");
+                        }
+                        try {
+                            egress.add(NumericAddress.parse(argv.get(i++)));
+                        } catch (IllegalArgumentException e) {
+                            throw Refusal.usage("--egress needs a numeric IPv4 or IPv6 address: " + show(argv.get(i - 1)));
+                        }
                         break;
                     default:
                         if (w.startsWith("--mta=")) {
@@ -206,13 +220,14 @@ public final class CommandLineParser {
         if (!takesWords(mode) && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
         }
-        if (json && mode != Mode.DOCTOR) {
-            throw Refusal.usage("--json is only for --doctor");
+        if ((json || !egress.isEmpty()) && mode != Mode.DOCTOR) {
+            throw Refusal.usage((json ? "--json" : "--egress") + " is only for --doctor");
         }
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid, json);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid, json,
+                egress);
     }
 
     /**

@@ -2,6 +2,7 @@ package net.rsendmail.client.doctor;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -25,8 +26,12 @@ import net.rsendmail.client.ssh.SshFailure;
 import net.rsendmail.client.ssh.SshSender;
 import net.rsendmail.client.ssh.UserCertificate;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.dns.DnsResolver;
+import net.rsendmail.dns.DnsSetupException;
+import net.rsendmail.doctor.DomainChecks;
 import net.rsendmail.doctor.Finding;
 import net.rsendmail.doctor.Report;
+import net.rsendmail.doctor.Verdict;
 import net.rsendmail.lmtp.Reply;
 import net.rsendmail.lmtp.Transaction;
 import net.rsendmail.mail.Refusal;
@@ -43,17 +48,20 @@ public final class ClientDoctor {
     private final boolean explicit;
     private final String sender;
     private final List<String> recipients;
+    private final List<InetAddress> egress;
     private final PrintStream err;
 
     /**
      * @param sender     the envelope sender to ask about, or null for the one a sendmail call would use
      * @param recipients the recipients to ask about; none: the sender itself
      */
-    public ClientDoctor(Path file, boolean explicit, String sender, List<String> recipients, PrintStream err) {
+    public ClientDoctor(Path file, boolean explicit, String sender, List<String> recipients, List<InetAddress> egress,
+                        PrintStream err) {
         this.file = file;
         this.explicit = explicit;
         this.sender = sender;
         this.recipients = List.copyOf(recipients);
+        this.egress = List.copyOf(egress);
         this.err = err;
     }
 
@@ -83,8 +91,23 @@ public final class ClientDoctor {
         } catch (Refusal r) {
             report.add(Finding.fail("log", r.reason(), "make it writable by the queue's owner, or use: log journal"));
         }
+        // DNS only when DKIM or SPF is in play: no lookup leaves a machine that asked for neither
+        Optional<DomainChecks> dns = config.dkim().keys().isEmpty() && egress.isEmpty() ? Optional.empty()
+                : dns(report, config);
         for (KeySource k : config.dkim().keys()) {
-            report.add(dkim(k));
+            report.add(dkim(k, dns));
+        }
+        String from = sender(config);
+        String domain = from.substring(from.lastIndexOf('@') + 1);
+        if (dns.isPresent() && from.indexOf('@') > 0) {
+            for (InetAddress a : egress) {
+                report.add(dns.get().spf(domain, a));
+            }
+            if (egress.isEmpty()) {
+                report.add(Finding.warn("spf " + domain, "not checked: the relay's egress addresses are not known here",
+                        "sshsendmail doctor --egress ADDR (the relay's; rsendmail doctor on the relay checks them too)"));
+            }
+            report.add(dns.get().dmarc(domain));
         }
         if (p.isEmpty()) {
             for (RelayAddress relay : config.relays()) {
@@ -94,14 +117,33 @@ public final class ClientDoctor {
         return report;
     }
 
-    private static Finding dkim(KeySource s) {
+    /** The resolver the config's dns_* keys set up, for the record checks; a WARN when there is none. */
+    private static Optional<DomainChecks> dns(Report report, ClientConfig config) {
+        try {
+            return Optional.of(new DomainChecks(DnsResolver.open(config.dns())));
+        } catch (DnsSetupException e) {
+            report.add(Finding.warn("dns", "DNS records not checked: " + e.getMessage(),
+                    "set dns_servers / dns_trust_anchor in sshsendmail.conf (Debian: apt install dns-root-data)"));
+            return Optional.empty();
+        }
+    }
+
+    /** The key loads and signs here; its record in DNS is this key. */
+    private static Finding dkim(KeySource s, Optional<DomainChecks> dns) {
         String check = "dkim " + s.domain() + " " + s.selector();
         try {
             DkimKey k = s.load();
-            k.publicKeyBase64();
+            String p = k.publicKeyBase64();
+            if (dns.isPresent()) {
+                Finding published = dns.get().dkim(s.domain(), s.selector(), Optional.of(p), k.dnsRecord());
+                if (published.verdict() != Verdict.PASS) {
+                    return published;
+                }
+            }
             return Finding.pass(check, k.algorithm().name().toLowerCase(java.util.Locale.ROOT)
                     + (k.algorithm() == DkimKey.Algorithm.RSA ? " " + k.bits() + " bits" : "") + " key from "
-                    + s.describe() + " signs");
+                    + s.describe() + (dns.isPresent() ? ", published at " + s.selector() + "._domainkey." + s.domain()
+                            : ""));
         } catch (KeyProblem e) {
             return Finding.fail(check, e.getMessage(), "sshsendmail --dkim-keygen " + s.domain() + " " + s.selector()
                     + " (then publish the record it prints), or point the line at a working key");
@@ -116,11 +158,11 @@ public final class ClientDoctor {
         try (SshSender ssh = new SshSender(config.withRelays(List.of(relay)))) {
             SshSender.BatchStart start = ssh.openBatch(new RelayModes(null), true, Identity.domain(config.domain()));
             if (start.failure() != null) {
-                report.add(connectFailure(report, name, start.failure(), config, relay));
+                report.add(connectFailure(report, name, start.failure(), config, relay, ssh.hostKeyRule()));
                 return;
             }
             report.add(Finding.pass(name + ": reachable", "SSH to " + relay.host() + " port " + relay.port()));
-            report.add(Finding.pass(name + ": host key", "trusted by " + config.knownHosts()));
+            report.add(Finding.pass(name + ": host key", ssh.hostKeyRule()));
             report.add(Finding.pass(name + ": our key", "accepted for user " + relay.user() + " ("
                     + (config.certificate() != null ? "certificate " + config.certificate() : config.identity()) + ")"));
             if (start.plain()) {
@@ -175,7 +217,8 @@ public final class ClientDoctor {
                 + " (nothing sent: the envelope ended with RSET)");
     }
 
-    private static Finding connectFailure(Report report, String name, Outcome o, ClientConfig config, RelayAddress relay) {
+    private static Finding connectFailure(Report report, String name, Outcome o, ClientConfig config, RelayAddress relay,
+                                          String hostKeyRule) {
         String why = o.text();
         switch (o.cause()) {
             case DNS:
@@ -191,7 +234,7 @@ public final class ClientDoctor {
                         + " named above to " + config.knownHosts());
             case AUTH:
                 report.add(Finding.pass(name + ": reachable", "SSH to " + relay.host() + " port " + relay.port()));
-                report.add(Finding.pass(name + ": host key", "trusted by " + config.knownHosts()));
+                report.add(Finding.pass(name + ": host key", hostKeyRule));
                 return Finding.fail(name + ": our key", why, authorizedKeysLine(config));
             default:
                 return Finding.fail(name, why, "run sshsendmail -v -q to see the conversation with the relay");
