@@ -149,6 +149,19 @@ public final class PrivateKnot implements AutoCloseable {
                 "+time=2", zone, "AXFR").out();
     }
 
+    /**
+     * A trust anchor that does not fit: the first DS of {@link #trustAnchor} with its digest's first
+     * digit changed (same key tag and algorithm), written to {@code file}. Every signed answer is
+     * then bogus.
+     */
+    public Path wrongTrustAnchor(Path file) {
+        String ds = Files2.read(trustAnchor).lines().filter(l -> l.contains(" DS ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no DS in " + trustAnchor)).strip();
+        int cut = ds.lastIndexOf(' ') + 1;
+        char first = ds.charAt(cut);
+        return Files2.write(file, ds.substring(0, cut) + (first == '0' ? '1' : '0') + ds.substring(cut + 1) + "\n");
+    }
+
     /** {@code dns_servers} value for this server. */
     public String server() {
         return address + ":" + port;

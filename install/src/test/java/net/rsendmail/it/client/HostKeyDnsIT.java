@@ -56,9 +56,11 @@ class HostKeyDnsIT {
         Proc.check(dir, PrivateSshd.SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", other.toString());
         knot = new PrivateKnot(dir.resolve("knot"),
                 new Zone("signed.test", sshfp("relay.signed.test", "relay", hostPub)
-                        + sshfp("wrong.signed.test", "wrong", Path.of(other + ".pub")), Zone.Kind.SIGNED),
+                        + sshfp("wrong.signed.test", "wrong", Path.of(other + ".pub")) + "bare TXT \"no SSHFP here\"\n",
+                        Zone.Kind.SIGNED),
                 new Zone("unsigned.test", sshfp("relay.unsigned.test", "relay", hostPub), Zone.Kind.UNSIGNED));
-        hosts = Files2.write(dir.resolve("hosts"), "127.0.0.1 relay.signed.test wrong.signed.test relay.unsigned.test\n");
+        hosts = Files2.write(dir.resolve("hosts"), "127.0.0.1 relay.signed.test wrong.signed.test bare.signed.test"
+                + " relay.unsigned.test\n");
     }
 
     @AfterAll
@@ -79,11 +81,15 @@ class HostKeyDnsIT {
     }
 
     static Run deliver(String name, String relayHost, String knownHosts) {
+        return deliver(name, relayHost, knownHosts, knot.trustAnchor);
+    }
+
+    static Run deliver(String name, String relayHost, String knownHosts, Path trustAnchor) {
         Path conf = Files2.write(dir.resolve(name + ".conf"), "relay relay@" + relayHost + ":" + serve.port
                 + "\nidentity " + key + "\nknown_hosts " + Files2.write(dir.resolve(name + ".known_hosts"), knownHosts)
                 + "\nqueue " + dir.resolve("q-" + name) + "\ndomain client.test\nlog " + dir.resolve(name + ".log")
                 + "\nbackground no\nhost_key_dns yes\ndns_servers " + knot.server() + "\ndns_timeout 3s\n"
-                + "dns_trust_anchor " + knot.trustAnchor + "\n");
+                + "dns_trust_anchor " + trustAnchor + "\n");
         byte[] m = ("From: alice@client.test\nTo: bob@example.org\nSubject: " + name + "\n\nhi\n")
                 .getBytes(StandardCharsets.UTF_8);
         Proc.Result queued = sshsendmail(conf, m, "-t", "-i");
@@ -144,5 +150,21 @@ class HostKeyDnsIT {
         assertFalse(handedOn("changed"));
         assertTrue(r.log().contains("HOST KEY OF RELAY [relay.signed.test]:" + serve.port + " HAS CHANGED"), r.log());
         assertFalse(r.log().contains("host_key_dns"), r.log());
+    }
+
+    @Test
+    void noSshfpRecordOrABogusAnswerIsRefused() {
+        Run none = deliver("bare", "bare.signed.test", "");
+        assertEquals(75, none.flush().exit(), none.flush()::toString);
+        assertFalse(handedOn("bare"));
+        assertTrue(none.log().contains("refused (host_key_dns): bare.signed.test has no SSHFP record"), none.log());
+        // the right records, but a trust anchor for another key: the signatures cannot be trusted
+        Path wrong = knot.wrongTrustAnchor(dir.resolve("wrong-anchor.ds"));
+        Run bogus = deliver("bogus", "relay.signed.test", "", wrong);
+        assertEquals(75, bogus.flush().exit(), bogus.flush()::toString);
+        assertFalse(handedOn("bogus"));
+        assertTrue(bogus.log().contains("refused (host_key_dns): SSHFP relay.signed.test: DNSSEC validation failed: "),
+                bogus.log());
+        assertTrue(bogus.log().contains("(possible attack: the answer is not trusted)"), bogus.log());
     }
 }
