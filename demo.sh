@@ -9,6 +9,7 @@
 #         restrict,command=".../bin/rsendmail --policy demo" ssh-ed25519 AAAA... demo-laptop
 #   - makes the relay's "sendmail" a small script that files each message into
 #     a Maildir;
+#   - checks the set-up with "sshsendmail doctor" (nothing is sent);
 #   - queues mails with sshsendmail (the sending machine's sendmail) and
 #     delivers them over SSH with "sshsendmail -q";
 #   - shows the delivered files, the relay's log lines and a mail outside the
@@ -188,6 +189,9 @@ Subject: Hello through sshsendmail
 Queued on the laptop, delivered over SSH.
 MSG
 
+say "Checking the set-up first: sshsendmail doctor -f alice@example.org bob@example.org carol@example.net"
+"$dist/bin/sshsendmail" doctor -C "$tmp/sshsendmail.conf" -f alice@example.org bob@example.org carol@example.net \
+    || die "sshsendmail doctor found a problem"
 say "Queueing: sshsendmail -f alice@example.org -- bob@example.org carol@example.net < message1"
 sshsendmail -f alice@example.org -- bob@example.org carol@example.net <"$tmp/message1" || die "sshsendmail could not queue"
 say "Queueing: sshsendmail -t -i < message2   (recipients from the headers)"

@@ -66,28 +66,7 @@ public final class LmtpClient {
      * stands for every recipient; the session stays usable for the next transaction.
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
-        StringBuilder cmds = new StringBuilder(256);
-        cmds.append("MAIL FROM:<").append(tx.sender()).append('>');
-        if (capabilities.contains("SIZE")) {
-            cmds.append(" SIZE=").append(tx.size());
-        }
-        if (tx.envid() != null && capabilities.contains("DSN")) {
-            cmds.append(" ENVID=").append(Xtext.encode(tx.envid()));
-        }
-        boolean utf8 = !isAscii(tx.sender());
-        for (String r : tx.recipients()) {
-            utf8 |= !isAscii(r);
-        }
-        if (utf8) {
-            cmds.append(" SMTPUTF8");
-        }
-        if (capabilities.contains("8BITMIME")) {
-            cmds.append(" BODY=8BITMIME");
-        }
-        cmds.append("\r\n");
-        for (String r : tx.recipients()) {
-            cmds.append("RCPT TO:<").append(r).append(">\r\n");
-        }
+        StringBuilder cmds = envelope(tx);
         cmds.append("DATA\r\n");
         write(cmds.toString());
         out.flush();
@@ -125,6 +104,52 @@ public final class LmtpClient {
             results.add(r.positive() ? final_(readReply(), "the message") : r);
         }
         return results;
+    }
+
+    /** MAIL with the parameters the server offers, then a RCPT for each recipient: one write. */
+    private StringBuilder envelope(Transaction tx) {
+        StringBuilder cmds = new StringBuilder(256);
+        cmds.append("MAIL FROM:<").append(tx.sender()).append('>');
+        if (capabilities.contains("SIZE")) {
+            cmds.append(" SIZE=").append(tx.size());
+        }
+        if (tx.envid() != null && capabilities.contains("DSN")) {
+            cmds.append(" ENVID=").append(Xtext.encode(tx.envid()));
+        }
+        boolean utf8 = !isAscii(tx.sender());
+        for (String r : tx.recipients()) {
+            utf8 |= !isAscii(r);
+        }
+        if (utf8) {
+            cmds.append(" SMTPUTF8");
+        }
+        if (capabilities.contains("8BITMIME")) {
+            cmds.append(" BODY=8BITMIME");
+        }
+        cmds.append("\r\n");
+        for (String r : tx.recipients()) {
+            cmds.append("RCPT TO:<").append(r).append(">\r\n");
+        }
+        return cmds;
+    }
+
+    /**
+     * The envelope of {@code tx} without a message: MAIL and each RCPT, then RSET, so that the
+     * server's checks answer and nothing is sent. Returns the MAIL reply, then one per recipient.
+     */
+    public List<Reply> probe(Transaction tx) throws IOException {
+        write(envelope(tx).append("RSET\r\n").toString());
+        out.flush();
+        List<Reply> replies = new ArrayList<>();
+        replies.add(final_(readReply(), "MAIL"));
+        for (int i = 0; i < tx.recipients().size(); i++) {
+            replies.add(final_(readReply(), "RCPT"));
+        }
+        Reply rset = readReply();
+        if (!rset.positive()) {
+            throw new LmtpException("RSET refused: " + rset);
+        }
+        return replies;
     }
 
     /** A final reply (2xx, 4xx, 5xx; RFC 5321 §4.2.1): a 3xx here is a protocol error. */

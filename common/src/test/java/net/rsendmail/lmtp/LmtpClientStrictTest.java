@@ -1,5 +1,6 @@
 package net.rsendmail.lmtp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,5 +78,27 @@ class LmtpClientStrictTest {
             }
         };
         assertThrows(LmtpException.class, () -> new LmtpClient(endless, sent).start("client.example"));
+    }
+
+    @Test
+    void aProbeSendsTheEnvelopeThenRsetAndNeverData() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n550 5.7.1 not for this key\r\n250 2.1.5 ok\r\n250 2.0.0 reset\r\n");
+        List<Reply> r = c.probe(new Transaction("a@example.org", List.of("x@example.net", "y@example.net"), null, 0));
+        assertEquals(3, r.size());
+        assertTrue(r.get(0).positive());
+        assertEquals(550, r.get(1).code());
+        assertTrue(r.get(2).positive());
+        String said = sent.toString(StandardCharsets.US_ASCII);
+        assertTrue(said.endsWith("MAIL FROM:<a@example.org>\r\nRCPT TO:<x@example.net>\r\nRCPT TO:<y@example.net>\r\nRSET\r\n"),
+                said);
+        assertFalse(said.contains("DATA"), said);
+    }
+
+    @Test
+    void aProbeWhoseRsetIsRefusedOrThatMeetsAnIntermediateReplyFails() throws Exception {
+        Transaction tx = new Transaction("a@example.org", List.of("b@example.net"), null, 0);
+        assertThrows(LmtpException.class, () -> client("250 ok\r\n250 ok\r\n421 4.3.2 going away\r\n").probe(tx));
+        assertThrows(LmtpException.class, () -> client("250 ok\r\n354 go on\r\n250 ok\r\n").probe(tx));
+        assertThrows(java.io.IOException.class, () -> client("250 ok\r\n").probe(tx));
     }
 }

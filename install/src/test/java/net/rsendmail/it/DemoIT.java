@@ -31,6 +31,7 @@ class DemoIT {
         assertTrue(out.contains("serve: listening on 127.0.0.1:"), out);
         assertTrue(out.contains("policy=demo mode=lmtp") && out.contains("status=sent"), out);
         assertTrue(out.contains("session remote=127.0.0.1:"), out);
+        assertTrue(out.contains("PASS  relay rsendmail@127.0.0.1:") && out.contains("all 6 checks passed"), out);
         assertTrue(out.contains("status=refused 77 5.7.1 recipient not allowed for this key: eve@example.com"), out);
         assertTrue(out.contains("Subject: Undelivered Mail Returned to Sender"), out);
         assertTrue(out.contains("rsendmail serve exited with 143"), out);

@@ -19,10 +19,12 @@ import net.rsendmail.client.config.Deliverable;
 import net.rsendmail.client.config.LoadedConfig;
 import net.rsendmail.client.delivery.QueueAdmin;
 import net.rsendmail.client.dkim.DkimCommands;
+import net.rsendmail.client.doctor.ClientDoctor;
 import net.rsendmail.client.mode.Standalone;
 import net.rsendmail.client.smtp.SmtpMode;
 import net.rsendmail.client.outcome.ExitCodes;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.doctor.Report;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
 
@@ -101,6 +103,14 @@ public final class Main {
                 return 0; // no alias database here
             case NULLMAILER:
                 return Modes.nullmailer(cl, explicitConfig(cl), stdin, err);
+            case DOCTOR: {
+                // the config's own errors are findings here, not a refusal
+                Path explicit = explicitConfig(cl);
+                Report report = new ClientDoctor(explicit != null ? explicit : ClientConfig.DEFAULT_FILE, explicit != null,
+                        cl.sender(), cl.recipients(), cl.egress(), err).run();
+                report.print(out, cl.json());
+                return report.exitCode();
+            }
             default:
                 break;
         }

@@ -1,5 +1,6 @@
 package net.rsendmail.client.cli;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,10 +16,12 @@ import java.util.List;
  * @param selector          for {@link Mode#FLUSH}: which messages ({@code -qI}, {@code -qR}, {@code -qS}), else ALL
  * @param envid             -V ENVID, or null: for {@link Mode#POSTFIX} Postfix's queue id, the rest of the ENVID
  *                          given to the relay; the other modes ignore it
+ * @param json              --json: machine-readable output (doctor)
+ * @param egress            --egress ADDR (doctor): the relay's outgoing addresses, for the SPF check
  */
 public record CommandLine(Mode mode, String sender, String fullName, boolean extractRecipients,
                           boolean ignoreDots, Path config, List<String> recipients, boolean verbose,
-                          QueueSelector selector, String envid) {
+                          QueueSelector selector, String envid, boolean json, List<InetAddress> egress) {
 
     /** What the program does this time. */
     public enum Mode {
@@ -55,11 +58,14 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
         /** --dkim-keygen DOMAIN SELECTOR [ed25519|rsa]: the words follow as recipients(). */
         DKIM_KEYGEN,
         /** --dkim-record DOMAIN SELECTOR. */
-        DKIM_RECORD
+        DKIM_RECORD,
+        /** --doctor [-f SENDER] [RCPT…] ({@code sshsendmail doctor}): check the set-up, send nothing. */
+        DOCTOR
     }
 
     public CommandLine {
         recipients = List.copyOf(recipients);
+        egress = List.copyOf(egress);
     }
 
     /**
@@ -68,6 +74,6 @@ public record CommandLine(Mode mode, String sender, String fullName, boolean ext
      */
     public CommandLine forMessage(String envelopeSender, List<String> envelopeRecipients) {
         return new CommandLine(Mode.SEND, envelopeSender, fullName, false, true, config, envelopeRecipients, verbose,
-                QueueSelector.ALL, null);
+                QueueSelector.ALL, null, false, List.of());
     }
 }

@@ -1,9 +1,11 @@
 package net.rsendmail.client.cli;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.rsendmail.client.cli.CommandLine.Mode;
+import net.rsendmail.config.NumericAddress;
 import net.rsendmail.mail.Refusal;
 
 /**
@@ -31,6 +33,7 @@ public final class CommandLineParser {
         boolean ignoreDots = false;
         boolean verbose = false;
         boolean json = false;
+        List<InetAddress> egress = new ArrayList<>();
         Path config = null;
         QueueSelector selector = QueueSelector.ALL;
         List<String> rest = new ArrayList<>();
@@ -40,7 +43,8 @@ public final class CommandLineParser {
         }
         Mode asked = helpOrVersion(argv);
         if (asked != null) {
-            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null);
+            return new CommandLine(asked, null, null, false, false, null, List.of(), false, QueueSelector.ALL, null, false,
+                    List.of());
         }
         while (i < argv.size()) {
             String w = argv.get(i);
@@ -81,8 +85,21 @@ public final class CommandLineParser {
                     case "--dkim-record":
                         mode = set(mode, Mode.DKIM_RECORD, w);
                         break;
+                    case "--doctor":
+                        mode = set(mode, Mode.DOCTOR, w);
+                        break;
                     case "--json":
                         json = true;
+                        break;
+                    case "--egress":
+                        if (i >= argv.size()) {
+                            throw Refusal.usage("--egress needs an address");
+                        }
+                        try {
+                            egress.add(NumericAddress.parse(argv.get(i++)));
+                        } catch (IllegalArgumentException e) {
+                            throw Refusal.usage("--egress needs a numeric IPv4 or IPv6 address: " + show(argv.get(i - 1)));
+                        }
                         break;
                     default:
                         if (w.startsWith("--mta=")) {
@@ -200,19 +217,22 @@ public final class CommandLineParser {
         if (mode == null) {
             mode = Mode.SEND;
         }
-        if (json) {
-            if (mode != Mode.LIST) {
-                throw Refusal.usage("--json goes with -bp (or mailq) only");
-            }
+        if (json && mode == Mode.LIST) {
             mode = Mode.LIST_JSON;
+        } else if (json && mode != Mode.DOCTOR) {
+            throw Refusal.usage("--json goes with -bp (or mailq) and doctor only");
         }
         if (!takesWords(mode) && !rest.isEmpty()) {
             throw Refusal.usage("no recipients expected with this mode: " + show(rest.get(0)));
         }
+        if (!egress.isEmpty() && mode != Mode.DOCTOR) {
+            throw Refusal.usage("--egress is only for doctor");
+        }
         if (mode == Mode.POSTFIX && extract) {
             throw Refusal.usage("-t is not for --mta=postfix (Postfix gives the recipients)");
         }
-        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid);
+        return new CommandLine(mode, sender, fullName, extract, ignoreDots, config, rest, verbose, selector, envid,
+                json && mode == Mode.DOCTOR, egress);
     }
 
     /**
@@ -237,7 +257,7 @@ public final class CommandLineParser {
     /** Modes whose words after the options mean something: recipients, queue ids, DKIM arguments. */
     private static boolean takesWords(Mode mode) {
         switch (mode) {
-            case SEND: case POSTFIX: case DKIM_KEYGEN: case DKIM_RECORD: case REQUEUE: case DELETE: case BOUNCE:
+            case SEND: case POSTFIX: case DKIM_KEYGEN: case DKIM_RECORD: case REQUEUE: case DELETE: case BOUNCE: case DOCTOR:
                 return true;
             default:
                 return false;

@@ -29,8 +29,8 @@ public final class Deliverable {
         Problem absent(String key);
     }
 
-    /** One thing that makes delivery impossible, as {@code where: what}. */
-    public record Problem(String where, String text) {
+    /** One thing that makes delivery impossible, as {@code where: what}; {@code key} is the config key at fault. */
+    public record Problem(String key, String where, String text) {
         public String line() {
             return where + ": " + text;
         }
@@ -52,19 +52,19 @@ public final class Deliverable {
         }
         Optional<String> key = identity(c.identity());
         if (key.isPresent()) {
-            return Optional.of(new Problem(sources.of("identity"), key.get()));
+            return Optional.of(new Problem("identity", sources.of("identity"), key.get()));
         }
         Optional<String> hosts = exists("known_hosts", c.knownHosts());
         if (hosts.isPresent()) {
-            return Optional.of(new Problem(sources.of("known_hosts"), hosts.get()));
+            return Optional.of(new Problem("known_hosts", sources.of("known_hosts"), hosts.get()));
         }
         Optional<String> cert = c.certificate() == null ? Optional.empty() : exists("certificate", c.certificate());
         if (cert.isPresent()) {
-            return Optional.of(new Problem(sources.of("certificate"), cert.get()));
+            return Optional.of(new Problem("certificate", sources.of("certificate"), cert.get()));
         }
         // host_key_dns without its trust anchor could never validate an SSHFP answer
         Optional<String> anchor = c.hostKeyDns() ? exists("dns_trust_anchor", c.dns().trustAnchor()) : Optional.empty();
-        return anchor.map(t -> new Problem(sources.of("dns_trust_anchor"), t + " (host_key_dns needs it;"
+        return anchor.map(t -> new Problem("dns_trust_anchor", sources.of("dns_trust_anchor"), t + " (host_key_dns needs it;"
                 + " Debian: apt install dns-root-data)"));
     }
 

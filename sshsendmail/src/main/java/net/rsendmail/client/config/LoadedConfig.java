@@ -26,7 +26,7 @@ public record LoadedConfig(ClientConfig config, Path file, boolean present, Map<
 
     @Override
     public Deliverable.Problem absent(String key) {
-        return new Deliverable.Problem(file.toString(), present ? "no '" + key + "' line"
+        return new Deliverable.Problem(key, file.toString(), present ? "no '" + key + "' line"
                 : "no such file (it needs at least a 'relay' and an 'identity' line)");
     }
 }

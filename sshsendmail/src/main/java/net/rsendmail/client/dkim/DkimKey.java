@@ -5,10 +5,9 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.RSAKey;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
+import net.rsendmail.records.ZoneText;
 
 /** A signing key for one domain and selector; its public half is derived only for the DNS record. */
 public record DkimKey(String domain, String selector, Algorithm algorithm, PrivateKey privateKey) {
@@ -59,12 +58,7 @@ public record DkimKey(String domain, String selector, Algorithm algorithm, Priva
 
     /** The TXT record to publish, as a zone file line; strings of at most 255 octets (RFC 1035 §3.3). */
     public String dnsRecord() throws GeneralSecurityException {
-        String txt = "v=DKIM1; k=" + algorithm.keyType + "; p=" + publicKeyBase64();
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < txt.length(); i += 255) {
-            parts.add("\"" + txt.substring(i, Math.min(txt.length(), i + 255)) + "\"");
-        }
-        return selector + "._domainkey." + domain + ". IN TXT " + (parts.size() == 1 ? parts.get(0)
-                : "( " + String.join(" ", parts) + " )");
+        return ZoneText.txt(selector + "._domainkey." + domain, "v=DKIM1; k=" + algorithm.keyType + "; p="
+                + publicKeyBase64());
     }
 }

@@ -148,7 +148,7 @@ public final class NullmailerRemote {
             @Override
             public Deliverable.Problem absent(String key) {
                 Deliverable.Problem p = file.absent(key);
-                return new Deliverable.Problem(p.where(), p.text() + ", and no " + option(key) + "= on the remote line");
+                return new Deliverable.Problem(key, p.where(), p.text() + ", and no " + option(key) + "= on the remote line");
             }
         };
     }

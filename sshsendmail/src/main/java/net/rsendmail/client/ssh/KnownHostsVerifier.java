@@ -36,6 +36,8 @@ import org.slf4j.Logger;
 public final class KnownHostsVerifier implements ServerKeyVerifier {
     /** Which relay a session was opened for (set through the connect context). */
     public static final AttributeKey<RelayAddress> RELAY = new AttributeKey<>();
+    /** Set on a session whose host key was accepted: which rule accepted it, for the doctor. */
+    public static final AttributeKey<String> TRUSTED = new AttributeKey<>();
     /** Why the host key was refused, if it was. */
     public static final AttributeKey<String> FAILURE = new AttributeKey<>();
 
@@ -64,6 +66,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         }
         HostKeyVerdict v = verdict(relay, serverKey);
         if (v instanceof HostKeyVerdict.Trusted t) {
+            session.setAttribute(TRUSTED, t.text());
             if (dns != null) {
                 LOG.info("{}", t.text()); // with two rules in play, say which one accepted the key
             }

@@ -45,9 +45,23 @@ public final class LmtpBatch implements AutoCloseable {
      * could not be read here (the channel is then unusable too: the relay hands nothing on).
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
+        return exchange(() -> client.send(tx, new Guarded(message)));
+    }
+
+    /** The envelope of {@code tx} only, then RSET ({@link LmtpClient#probe}): the relay's verdicts, nothing sent. */
+    public List<Reply> probe(Transaction tx) throws IOException {
+        return exchange(() -> client.probe(tx));
+    }
+
+    private interface Exchange {
+        List<Reply> run() throws IOException;
+    }
+
+    /** One exchange under the command timeout; any failure leaves the channel unusable. */
+    private List<Reply> exchange(Exchange x) throws IOException {
         Deadline d = new Deadline(timeout, () -> channel.close(true));
         try (d) {
-            List<Reply> replies = client.send(tx, new Guarded(message));
+            List<Reply> replies = x.run();
             if (d.passed()) { // replies that raced the close are not trusted: the channel is gone
                 throw new IOException("closed by the deadline");
             }

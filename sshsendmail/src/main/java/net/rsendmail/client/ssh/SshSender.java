@@ -47,6 +47,7 @@ public final class SshSender implements AutoCloseable {
     private volatile RelayLink link;
     private volatile boolean aborted;
     private long lastUse;
+    private String hostKeyRule = "";
 
     public SshSender(ClientConfig config) {
         this.config = config;
@@ -164,6 +165,11 @@ public final class SshSender implements AutoCloseable {
         return client != null;
     }
 
+    /** How the host key of the last relay connected to was accepted (one log line's text), or "". */
+    public String hostKeyRule() {
+        return hostKeyRule;
+    }
+
     public boolean isConnected() {
         return link != null && link.isOpen();
     }
@@ -267,6 +273,8 @@ public final class SshSender implements AutoCloseable {
             AuthFuture af = session.auth();
             Duration authWait = config.authTimeout().plus(config.connectTimeout());
             boolean done = af.await(authWait);
+            String trusted = session.getAttribute(KnownHostsVerifier.TRUSTED);
+            hostKeyRule = trusted == null ? "" : trusted;
             String hostKeyProblem = session.getAttribute(KnownHostsVerifier.FAILURE);
             if (hostKeyProblem != null) {
                 throw new SshFailure(Outcome.temporary(Cause.HOST_KEY, "4.7.0", hostKeyProblem));

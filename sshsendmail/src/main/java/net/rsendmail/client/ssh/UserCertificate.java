@@ -41,7 +41,7 @@ public final class UserCertificate {
             }
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of(new Deliverable.Problem(sources.of("certificate"), e.getMessage()));
+            return Optional.of(new Deliverable.Problem("certificate", sources.of("certificate"), e.getMessage()));
         } catch (SshFailure f) {
             return Optional.empty(); // the key's own problem, reported when it is loaded to connect
         }

@@ -202,4 +202,24 @@ class CommandLineParserTest {
             assertTrue(line.length() <= 110, line);
         }
     }
+
+    @Test
+    void doctorTakesASenderRecipientsAConfigAndJson() throws Refusal {
+        CommandLine c = CommandLineParser.parse("--doctor", "--json", "-C", "/etc/x.conf", "-f", "a@b.org", "c@d.org");
+        assertEquals(Mode.DOCTOR, c.mode());
+        assertTrue(c.json());
+        assertEquals("a@b.org", c.sender());
+        assertEquals(List.of("c@d.org"), c.recipients());
+        assertFalse(CommandLineParser.parse("--doctor").json());
+    }
+
+    @Test
+    void jsonWithRecipientsIsAUsageErrorAndDoctorIsARecipientToSendmail() throws Refusal {
+        Refusal r = assertThrows(Refusal.class, () -> CommandLineParser.parse("--json", "a@b.org"));
+        assertEquals(64, r.exit().code());
+        // the launcher turns "sshsendmail doctor" into --doctor; the program itself sees a recipient
+        CommandLine c = CommandLineParser.parse("doctor");
+        assertEquals(Mode.SEND, c.mode());
+        assertEquals(List.of("doctor"), c.recipients());
+    }
 }
