@@ -61,7 +61,7 @@ public final class Json {
         }
     }
 
-    /** RFC 8259 §7: quote, backslash and C0 controls escaped; DEL and U+2028/9 too, for safety in scripts. */
+    /** RFC 8259 §7: quote, backslash and every C0 control escaped (as \\u00XX); DEL and U+2028/9 too, for scripts. */
     private static void string(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -69,9 +69,6 @@ public final class Json {
             switch (c) {
                 case '"': b.append("\\\""); break;
                 case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
                 default:
                     if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
                         b.append(String.format("\\u%04x", (int) c));

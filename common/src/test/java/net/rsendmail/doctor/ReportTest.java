@@ -42,7 +42,7 @@ class ReportTest {
     void jsonIsOneObjectPerFinding() {
         Report r = new Report().add(Finding.pass("config", "read \"x\"")).add(Finding.fail("k", "a\nb", "f"));
         assertEquals("{\"verdict\":\"PASS\",\"check\":\"config\",\"why\":\"read \\\"x\\\"\",\"fix\":\"\"}\n"
-                + "{\"verdict\":\"FAIL\",\"check\":\"k\",\"why\":\"a\\nb\",\"fix\":\"f\"}\n", print(r, true));
+                + "{\"verdict\":\"FAIL\",\"check\":\"k\",\"why\":\"a\\u000ab\",\"fix\":\"f\"}\n", print(r, true));
     }
 
     @Test

@@ -13,13 +13,7 @@ class JsonTest {
     void everyControlCharacterIsEscaped() {
         for (char c = 0; c < 0x20; c++) {
             String j = Json.string(String.valueOf(c));
-            String expected = switch (c) {
-                case '\n' -> "\"\\n\"";
-                case '\r' -> "\"\\r\"";
-                case '\t' -> "\"\\t\"";
-                default -> String.format("\"\\u%04x\"", (int) c);
-            };
-            assertEquals(expected, j, "char " + (int) c);
+            assertEquals(String.format("\"\\u%04x\"", (int) c), j, "char " + (int) c);
         }
         assertEquals("\"\\u007f\\u2028\\u2029\"", Json.string("\u007f\u2028\u2029"));
     }

@@ -1,6 +1,7 @@
 package net.rsendmail.client.mode;
 
 import java.io.PrintStream;
+import net.rsendmail.io.Json;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;
 import net.rsendmail.queue.QueueException;
@@ -27,19 +28,19 @@ public final class QueueJson {
 
     static String line(QueueEntry e) {
         StringBuilder b = new StringBuilder(256);
-        b.append("{\"queue_name\": ").append(string(queueName(e)));
-        b.append(", \"queue_id\": ").append(string(e.id().toString()));
+        b.append("{\"queue_name\": ").append(Json.string(queueName(e)));
+        b.append(", \"queue_id\": ").append(Json.string(e.id().toString()));
         b.append(", \"arrival_time\": ").append(e.created().getEpochSecond());
         b.append(", \"message_size\": ").append(e.size());
         b.append(", \"forced_expire\": false");
-        b.append(", \"sender\": ").append(string(e.sender()));
+        b.append(", \"sender\": ").append(Json.string(e.sender()));
         b.append(", \"recipients\": [");
         boolean first = true;
         for (RecipientState r : e.recipients()) {
-            b.append(first ? "" : ", ").append("{\"address\": ").append(string(r.address()));
+            b.append(first ? "" : ", ").append("{\"address\": ").append(Json.string(r.address()));
             String reason = delayReason(e, r);
             if (!reason.isEmpty()) {
-                b.append(", \"delay_reason\": ").append(string(reason));
+                b.append(", \"delay_reason\": ").append(Json.string(reason));
             }
             b.append('}');
             first = false;
@@ -62,21 +63,5 @@ public final class QueueJson {
             return own;
         }
         return e.attempts() > 0 ? (e.lastStatus() + " " + e.lastError()).trim() : "";
-    }
-
-    /** A JSON string (RFC 8259 §7): quote, backslash and every control character escaped. */
-    static String string(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import net.rsendmail.queue.QueueEntry;
 import net.rsendmail.queue.QueueId;
 import net.rsendmail.queue.RecipientState;
+import net.rsendmail.io.Json;
 import org.junit.jupiter.api.Test;
 
 /** The postqueue -j objects of {@code -bp --json}, field by field; MetricsIT reads them with python3's json. */
@@ -59,12 +60,12 @@ class QueueJsonTest {
     /** Relay replies are the relay's text: every character that could end the string or the line is escaped. */
     @Test
     void stringsEscapeQuotesBackslashesAndEveryControlCharacter() {
-        assertEquals("\"a\\\"b\\\\c\"", QueueJson.string("a\"b\\c"));
+        assertEquals("\"a\\\"b\\\\c\"", Json.string("a\"b\\c"));
         assertEquals("\"\\u000a\\u000d\\u0000\\u001f\\u007f\\u2028\\u2029\"",
-                QueueJson.string("\n\r\u0000\u001f\u007f\u2028\u2029"));
+                Json.string("\n\r\u0000\u001f\u007f\u2028\u2029"));
         for (char c = 0; c < 0x20; c++) {
-            assertEquals(String.format("\"\\u%04x\"", (int) c), QueueJson.string(String.valueOf(c)));
+            assertEquals(String.format("\"\\u%04x\"", (int) c), Json.string(String.valueOf(c)));
         }
-        assertEquals("\"Grüße ✓ /\"", QueueJson.string("Grüße ✓ /"));
+        assertEquals("\"Grüße ✓ /\"", Json.string("Grüße ✓ /"));
     }
 }
