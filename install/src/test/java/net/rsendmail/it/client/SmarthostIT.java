@@ -278,6 +278,30 @@ class SmarthostIT {
         assertTrue(bp.out().contains("<temp@example.net>") && !bp.out().contains("<ok@example.net>"), bp::toString);
     }
 
+    /** The dist rsendmail in plain mode (as a forced command runs it): {@code -f ALICE -- RCPT...}. */
+    private Proc.Result plain(String... rcpts) {
+        List<String> cmd = new ArrayList<>(List.of(Dist.rsendmail().toString(), "--config", w.relayConf.toString(),
+                "-f", ALICE, "--"));
+        cmd.addAll(List.of(rcpts));
+        return w.run(cmd, World.message(ALICE, rcpts[0], "plain"), Map.of(), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void plainModeExitsWithTheWorstRecipientsCode() {
+        transport("transport smtp://127.0.0.1:" + open + "\nsmtp_ca_file " + ca.caCert());
+        Proc.Result gone = plain("ok@example.net", "gone@example.net");
+        assertEquals(67, gone.exit(), "5.1.1: EX_NOUSER from the one table: " + gone);
+        assertEquals("5.1.1 gone@example.net: smtp://127.0.0.1:" + open
+                + " said: <gone@example.net>: Recipient address rejected: no such mailbox here\n", gone.err());
+        Proc.Result temp = plain("gone@example.net", "temp@example.net", "ok@example.net");
+        assertEquals(75, temp.exit(), "a temporary failure first, so the client keeps the mail: " + temp);
+        assertTrue(temp.err().startsWith("4.2.1 temp@example.net: "), temp::toString);
+        Proc.Result ok = plain("ok@example.net");
+        assertEquals(0, ok.exit(), ok::toString);
+        assertEquals("", ok.err() + ok.out());
+        assertEquals(3, awaitDelivered(3).size(), "ok@ each time");
+    }
+
     /** An LMTP session with the dist rsendmail on stdin/stdout (PIPELINING: the whole dialog at once). */
     private Proc.Result lmtp(String dialog) {
         return w.run(List.of(Dist.rsendmail().toString(), "--config", w.relayConf.toString(), "--lmtp"),

@@ -39,6 +39,17 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * secret must only go to the verified smarthost.
  */
 final class SmtpTransport implements Transport {
+    /**
+     * Angus Mail logs through java.util.logging to stderr (e.g. an INFO when a server lacks
+     * SMTPUTF8); the relay's stderr is its client's one failure line, and every outcome is
+     * reported here. Held in a field: java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger ANGUS = java.util.logging.Logger.getLogger("org.eclipse.angus.mail");
+
+    static {
+        ANGUS.setLevel(java.util.logging.Level.OFF);
+    }
+
 
     private final SmtpSettings settings;
     private Connection verified;
