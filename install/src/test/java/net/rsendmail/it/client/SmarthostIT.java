@@ -334,6 +334,28 @@ class SmarthostIT {
     }
 
     @Test
+    void sshsendmailWithRequireTlsBouncesWhatNoHopCanCarryThatWay() {
+        w.clientConfig("background no\nrequire_tls yes\n");
+        // the relay offers REQUIRETLS (verify), the Postfix smarthost does not: the relay refuses
+        transport("transport smtp://127.0.0.1:" + open + "\nsmtp_ca_file " + ca.caCert());
+        sendAndFlush(World.message(ALICE, "bob@example.net", "requiretls via relay"), "bob@example.net");
+        assertTrue(w.clientLog().lines().anyMatch(l -> l.contains("status=bounced") && l.contains("5.7.30")
+                && l.contains("does not offer REQUIRETLS")), this::diagnostics);
+        assertTrue(relayLog().contains("5.7.30"), this::diagnostics);
+        // a relay that cannot promise it (smtp_tls may) does not offer it: sshsendmail refuses itself
+        transport("transport smtp://127.0.0.1:" + open + "\nsmtp_tls may");
+        String before = relayLog();
+        sendAndFlush(World.message(ALICE, "carol@example.net", "requiretls refused here"), "carol@example.net");
+        assertTrue(w.clientLog().lines().anyMatch(l -> l.contains("carol@example.net") && l.contains("status=bounced")
+                && l.contains("5.7.30") && l.contains("the relay does not offer REQUIRETLS")), this::diagnostics);
+        assertTrue(!relayLog().substring(before.length()).contains("carol@example.net"), "never handed over: "
+                + diagnostics());
+        w.sshsendmail(null, "-q"); // the DSNs, if the runs above did not take them already
+        assertTrue(postfix.delivered().stream().noneMatch(d -> d.deliveredTo().endsWith("@example.net")),
+                "nothing reached the smarthost without REQUIRETLS" + diagnostics());
+    }
+
+    @Test
     void aDkimSignatureStillVerifiesAfterTheSmarthost() throws IOException {
         transport("transport smtp://127.0.0.1:" + open + "\nsmtp_ca_file " + ca.caCert());
         Path key = w.dir.resolve("example.org.ed1.pem");

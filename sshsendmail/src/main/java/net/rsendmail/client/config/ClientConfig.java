@@ -30,12 +30,13 @@ import net.rsendmail.log.LogTarget;
  * @param background      after queueing, start a background delivery run (standalone mode)
  * @param batch           queue runs: one LMTP channel for many messages (rsendmail --lmtp), plain, or probe
  * @param dkim            DKIM keys, applied as a message enters the queue
+ * @param requireTls      {@code require_tls}: every message asks the relay for RFC 8689 REQUIRETLS
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
                            Duration retryMax, Duration idleTimeout, LogSetting log, boolean background, Batch batch,
-                           DkimConfig dkim) {
+                           DkimConfig dkim, boolean requireTls) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
     public enum Batch { AUTO, YES, NO }
@@ -53,36 +54,36 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
         return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
                 Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), LogSetting.byDefault(LogTarget.STDERR), true,
-                Batch.AUTO, DkimConfig.NONE);
+                Batch.AUTO, DkimConfig.NONE, false);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, requireTls);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, requireTls);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, certificate, p, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, requireTls);
     }
 
     public ClientConfig withLog(LogSetting l) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
-                background, batch, dkim);
+                background, batch, dkim, requireTls);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, d,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim);
+                background, batch, dkim, requireTls);
     }
 }

@@ -62,6 +62,7 @@ public final class ClientConfigReader {
         LogSetting log = d.log();
         boolean background = d.background();
         ClientConfig.Batch batch = d.batch();
+        boolean requireTls = d.requireTls();
         List<String> seen = new ArrayList<>();
         DkimConfig.Builder dkim = new DkimConfig.Builder();
         for (ConfigFile.Entry e : entries) {
@@ -152,6 +153,9 @@ public final class ClientConfigReader {
                         default: throw e.error("batch: expected auto, yes or no, got '" + e.value() + "'");
                     }
                     break;
+                case "require_tls":
+                    requireTls = ConfigFile.bool(e);
+                    break;
                 default:
                     throw e.error("unknown key '" + e.key() + "'");
             }
@@ -163,7 +167,8 @@ public final class ClientConfigReader {
             checkCertificate(certificateEntry, identity);
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
-                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build());
+                command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build(),
+                requireTls);
     }
 
     /**
