@@ -61,14 +61,14 @@ public final class IdleWatch implements AutoCloseable {
         lastActivity = System.nanoTime();
     }
 
-    /** Work the watch must never cut short: the MTA's run. */
+    /** Work the watch must never cut short: the hand-over to the next hop, and its result. */
     @FunctionalInterface
-    public interface Guarded {
-        void run() throws Refusal;
+    public interface Guarded<T> {
+        T run() throws Refusal;
     }
 
-    /** Runs {@code work} with the watch held off; the idle time starts again after it. */
-    public void busy(Guarded work) throws Refusal {
+    /** Runs {@code work} with the watch held off and returns its result; the idle time starts again after it. */
+    public <T> T busy(Guarded<T> work) throws Refusal {
         synchronized (this) {
             if (expired) {
                 throw Refusal.temporary("idle timeout: the session is closing, nothing handed over");
@@ -76,7 +76,7 @@ public final class IdleWatch implements AutoCloseable {
             busy++;
         }
         try {
-            work.run();
+            return work.run();
         } finally {
             synchronized (this) {
                 busy--;

@@ -66,6 +66,11 @@ public final class LmtpClient {
      * stands for every recipient; the session stays usable for the next transaction.
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
+        if (tx.requireTls() && !capabilities.contains("REQUIRETLS")) {
+            // RFC 8689 §4.2.1: never sent without the promise; each recipient refused, nothing written
+            return fill(tx.recipients().size(), new Reply(550, "5.7.30",
+                    "REQUIRETLS support required: the relay does not offer REQUIRETLS"));
+        }
         StringBuilder cmds = envelope(tx);
         cmds.append("DATA\r\n");
         write(cmds.toString());
@@ -125,6 +130,9 @@ public final class LmtpClient {
         }
         if (capabilities.contains("8BITMIME")) {
             cmds.append(" BODY=8BITMIME");
+        }
+        if (tx.requireTls()) {
+            cmds.append(" REQUIRETLS");
         }
         cmds.append("\r\n");
         for (String r : tx.recipients()) {

@@ -55,6 +55,45 @@ public enum SysExit {
         return values()[code - USAGE.code + 1];
     }
 
+    /**
+     * The exit code for a far side's reply (RFC 5321 §4.2 code, RFC 3463 enhanced status, null when
+     * it gave none), read from this same table: a 2xx is {@link #OK}, a 4xx {@link #TEMPFAIL}; a 5xx
+     * takes the code whose status it is (5.1.1 {@link #NOUSER}, 5.1.2 {@link #NOHOST}, 5.7.1
+     * {@link #NOPERM}...), else the code of its subject (RFC 3463 §3: X.1 addressing, X.5 protocol,
+     * X.6 content, X.7 security), else {@link #UNAVAILABLE}.
+     */
+    public static SysExit ofReply(int code, String status) {
+        if (code / 100 == 2) {
+            return OK;
+        }
+        if (code / 100 != 5) {
+            return TEMPFAIL;
+        }
+        if (status == null || status.charAt(0) != '5') {
+            return UNAVAILABLE;
+        }
+        for (SysExit e : values()) {
+            if (!e.temporary && e != NOINPUT && e != UNAVAILABLE && e.status.equals(status)) {
+                return e;
+            }
+        }
+        int dot = status.indexOf('.', 2);
+        if (dot < 0) {
+            return UNAVAILABLE;
+        }
+        String subject = status.substring(0, dot + 1); // "5.7."
+        for (SysExit e : values()) {
+            if (!e.temporary && e != NOINPUT && e != UNAVAILABLE && e.status.equals(subject + "0")) {
+                return e;
+            }
+        }
+        switch (subject) {
+            case "5.1.": return NOUSER;
+            case "5.7.": return NOPERM;
+            default: return UNAVAILABLE;
+        }
+    }
+
     /** Whether a caller should keep the mail and try again. */
     public boolean isTemporary() {
         return temporary;

@@ -11,17 +11,30 @@ public sealed interface Command {
 
     /**
      * {@code MAIL FROM:<address>} with its parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531
-     * SMTPUTF8, RFC 3461 ENVID and RET).
+     * SMTPUTF8, RFC 3461 ENVID and RET, RFC 8689 REQUIRETLS).
      *
-     * @param address "" for the null sender
-     * @param size    the declared size, or -1 when not given
-     * @param envid   the decoded ENVID, or null
+     * @param address    "" for the null sender
+     * @param size       the declared size, or -1 when not given
+     * @param envid      the decoded ENVID, or null
+     * @param ret        RFC 3461 RET, {@code FULL} or {@code HDRS} in upper case, or null
+     * @param requireTls RFC 8689 REQUIRETLS was given; whether it was offered is the session's business
      */
-    record Mail(String address, long size, boolean eightBitMime, boolean smtputf8, String envid) implements Command {
+    record Mail(String address, long size, boolean eightBitMime, boolean smtputf8, String envid, String ret,
+            boolean requireTls) implements Command {
+        /** Without RET and REQUIRETLS. */
+        public Mail(String address, long size, boolean eightBitMime, boolean smtputf8, String envid) {
+            this(address, size, eightBitMime, smtputf8, envid, null, false);
+        }
     }
 
-    /** {@code RCPT TO:<address>}; RFC 3461 NOTIFY and ORCPT are checked and dropped. */
-    record Rcpt(String address) implements Command {
+    /**
+     * {@code RCPT TO:<address>} with RFC 3461 NOTIFY (upper case, or null); ORCPT is checked and
+     * dropped.
+     */
+    record Rcpt(String address, String dsnNotify) implements Command {
+        public Rcpt(String address) {
+            this(address, null);
+        }
     }
 
     record Data() implements Command {

@@ -60,6 +60,8 @@ public final class CommandParser {
         boolean eightBit = false;
         boolean utf8 = false;
         String envid = null;
+        String ret = null;
+        boolean requireTls = false;
         Set<String> seen = new HashSet<>();
         for (String param : p.params()) {
             String key = key(param);
@@ -90,6 +92,13 @@ public final class CommandParser {
                     if (!"FULL".equalsIgnoreCase(value) && !"HDRS".equalsIgnoreCase(value)) {
                         return syntax("RET must be FULL or HDRS");
                     }
+                    ret = value.toUpperCase(Locale.ROOT);
+                    break;
+                case "REQUIRETLS":
+                    if (value != null) {
+                        return syntax("REQUIRETLS takes no value"); // RFC 8689 §4.1
+                    }
+                    requireTls = true;
                     break;
                 case "ENVID":
                     envid = value == null ? null : Xtext.decode(value);
@@ -101,7 +110,7 @@ public final class CommandParser {
                     return unsupported("MAIL", key);
             }
         }
-        return new Command.Mail(p.address(), size, eightBit, utf8, envid);
+        return new Command.Mail(p.address(), size, eightBit, utf8, envid, ret, requireTls);
     }
 
     private static Command rcpt(String arg) {
@@ -110,6 +119,7 @@ public final class CommandParser {
             return syntax("syntax: RCPT TO:<address> [parameters]");
         }
         Set<String> seen = new HashSet<>();
+        String notify = null;
         for (String param : p.params()) {
             String key = key(param);
             String value = value(param);
@@ -118,6 +128,7 @@ public final class CommandParser {
             }
             // RFC 3461 §4.1, §4.2
             if (key.equals("NOTIFY") && value != null && value.matches("(?i)NEVER|(SUCCESS|FAILURE|DELAY)(,(SUCCESS|FAILURE|DELAY))*")) {
+                notify = value.toUpperCase(Locale.ROOT);
                 continue;
             }
             int semi = value == null ? -1 : value.indexOf(';');
@@ -126,7 +137,7 @@ public final class CommandParser {
             }
             return unsupported("RCPT", key);
         }
-        return new Command.Rcpt(p.address());
+        return new Command.Rcpt(p.address(), notify);
     }
 
     private static Command.Invalid syntax(String text) {

@@ -43,6 +43,22 @@ class LmtpClientStrictTest {
     }
 
     @Test
+    void requireTlsGoesOnlyToARelayThatOffersIt() throws Exception {
+        Transaction tx = TX.withRequireTls(true);
+        LmtpClient without = client("");
+        List<Reply> r = without.send(tx, body());
+        assertTrue(r.size() == 1 && r.get(0).code() == 550 && "5.7.30".equals(r.get(0).status()), r::toString);
+        assertFalse(sent.toString(StandardCharsets.US_ASCII).contains("MAIL FROM"), "RFC 8689 §4.2.1: nothing sent");
+        sent.reset();
+        LmtpClient with = client(new ByteArrayInputStream(("220 relay LMTP\r\n250-relay\r\n250-REQUIRETLS\r\n250 DSN\r\n"
+                + "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n250 2.0.0 ok\r\n").getBytes(StandardCharsets.US_ASCII)));
+        r = with.send(tx, body());
+        assertTrue(r.get(0).positive(), r::toString);
+        assertTrue(sent.toString(StandardCharsets.US_ASCII).contains("MAIL FROM:<a@example.org> ENVID=Q1 REQUIRETLS\r\n"),
+                sent::toString);
+    }
+
+    @Test
     void anIntermediateReplyToRcptIsAProtocolError() throws Exception {
         LmtpClient c = client("250 2.1.0 ok\r\n354 go on\r\n354 go on\r\n");
         assertThrows(LmtpException.class, () -> c.send(TX, body()));

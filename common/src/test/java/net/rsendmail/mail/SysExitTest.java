@@ -48,4 +48,29 @@ class SysExitTest {
         assertTrue(SysExit.CONFIG.isTemporary(), "a relay misconfiguration keeps the mail queued");
         assertEquals("5.7.1", SysExit.NOPERM.status());
     }
+
+    @Test
+    void aFarSidesReplyMapsThroughTheSameTable() {
+        assertEquals(SysExit.OK, SysExit.ofReply(250, "2.0.0"));
+        assertEquals(SysExit.OK, SysExit.ofReply(251, null));
+        assertEquals(SysExit.TEMPFAIL, SysExit.ofReply(450, "4.2.0"));
+        assertEquals(SysExit.TEMPFAIL, SysExit.ofReply(421, null));
+        assertEquals(SysExit.TEMPFAIL, SysExit.ofReply(100, null), "nonsense keeps the mail");
+        assertEquals(SysExit.NOUSER, SysExit.ofReply(550, "5.1.1"));
+        assertEquals(SysExit.NOHOST, SysExit.ofReply(550, "5.1.2"));
+        assertEquals(SysExit.NOUSER, SysExit.ofReply(553, "5.1.3"), "other addressing statuses");
+        assertEquals(SysExit.NOPERM, SysExit.ofReply(550, "5.7.1"));
+        assertEquals(SysExit.NOPERM, SysExit.ofReply(550, "5.7.30"), "RFC 8689 REQUIRETLS");
+        assertEquals(SysExit.PROTOCOL, SysExit.ofReply(554, "5.5.1"));
+        assertEquals(SysExit.DATAERR, SysExit.ofReply(554, "5.6.3"));
+        assertEquals(SysExit.UNAVAILABLE, SysExit.ofReply(552, "5.3.4"));
+        assertEquals(SysExit.UNAVAILABLE, SysExit.ofReply(552, "5.2.2"));
+        assertEquals(SysExit.UNAVAILABLE, SysExit.ofReply(554, null));
+        assertEquals(SysExit.UNAVAILABLE, SysExit.ofReply(554, "4.0.0"), "a class that disagrees: the code decides");
+        for (SysExit e : SysExit.values()) {
+            if (e != SysExit.OK && !e.isTemporary() && e != SysExit.NOINPUT) {
+                assertEquals(e, SysExit.ofReply(550, e.status()), "each permanent status maps back to its code");
+            }
+        }
+    }
 }

@@ -47,8 +47,12 @@ class CommandParserTest {
 
     @Test
     void mailWithEveryParameter() {
-        assertEquals(new Command.Mail("a@example.org", 30, true, true, "Q1+"),
-                CommandParser.parse("MAIL FROM:<a@example.org> SIZE=30 BODY=8BITMIME SMTPUTF8 ENVID=Q1+2B RET=HDRS"));
+        assertEquals(new Command.Mail("a@example.org", 30, true, true, "Q1+", "HDRS", true),
+                CommandParser.parse("MAIL FROM:<a@example.org> SIZE=30 BODY=8BITMIME SMTPUTF8 ENVID=Q1+2B RET=hdrs REQUIRETLS"));
+        assertEquals(new Command.Mail("a@example.org", -1, false, false, null, "FULL", false),
+                CommandParser.parse("MAIL FROM:<a@example.org> RET=FULL"));
+        assertEquals(501, invalid("MAIL FROM:<a@example.org> REQUIRETLS=yes").code(), "RFC 8689 §4.1: no value");
+        assertEquals(501, invalid("MAIL FROM:<a@example.org> REQUIRETLS REQUIRETLS").code());
         assertEquals(new Command.Mail("a@example.org", -1, false, false, null),
                 CommandParser.parse("mail from:<a@example.org> body=7bit"));
         assertEquals(new Command.Mail("", -1, false, false, null), CommandParser.parse("MAIL FROM:<>"), "null sender");
@@ -103,9 +107,9 @@ class CommandParserTest {
 
     @Test
     void rcptWithDsnParameters() {
-        assertEquals(new Command.Rcpt("b@example.net"),
+        assertEquals(new Command.Rcpt("b@example.net", "FAILURE,DELAY"),
                 CommandParser.parse("RCPT TO:<b@example.net> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@example.net"));
-        assertEquals(new Command.Rcpt("b@example.net"), CommandParser.parse("rcpt to:<b@example.net> notify=never"));
+        assertEquals(new Command.Rcpt("b@example.net", "NEVER"), CommandParser.parse("rcpt to:<b@example.net> notify=never"));
         assertEquals(new Command.Rcpt("postmaster"), CommandParser.parse("RCPT TO:<postmaster>"), "checked by the session");
         assertEquals(555, invalid("RCPT TO:<b@c.org> NOTIFY=SOMETIMES").code());
         assertEquals(555, invalid("RCPT TO:<b@c.org> NOTIFY=FAILURE,,DELAY").code());

@@ -17,6 +17,7 @@ import net.rsendmail.client.config.ClientConfigReader;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.relay.config.RelayConfigReader;
 import net.rsendmail.relay.config.ServeConfigReader;
+import net.rsendmail.relay.config.TransportKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,7 @@ class ManPagesIT {
         assertEquals(new TreeSet<>(RelayConfigReader.KEYS), documented("rsendmail.conf.5.md", "KEYS"));
         assertEquals(new TreeSet<>(ServeConfigReader.KEYS), documented("rsendmail.conf.5.md", "SERVE KEYS"));
         assertEquals(new TreeSet<>(RelayConfigReader.POLICY_KEYS), documented("rsendmail.conf.5.md", "POLICY KEYS"));
+        assertEquals(new TreeSet<>(TransportKeys.KEYS), documented("rsendmail.conf.5.md", "TRANSPORT KEYS"));
     }
 
     /** The lists are the parsers' own: every key in them gets past "unknown key", a made-up one does not. */
@@ -91,6 +93,14 @@ class ManPagesIT {
             String e = relayError("[policy p]\n" + key + " x\n");
             if (e.contains("unknown")) {
                 unknown.add("rsendmail.conf [policy] " + key + ": " + e);
+            }
+        }
+        for (String key : TransportKeys.KEYS) {
+            for (String where : List.of("", "[policy p]\n")) {
+                String e = relayError(where + key + " x\n");
+                if (e.contains("unknown")) {
+                    unknown.add("rsendmail.conf " + where.strip() + " transport key " + key + ": " + e);
+                }
             }
         }
         assertEquals(List.of(), unknown);

@@ -56,6 +56,10 @@ public final class PrivatePostfix implements AutoCloseable {
             "scache    unix  -       -       n       -       1       scache",
             "postlog   unix-dgram n  -       n       -       1       postlogd");
 
+    /** What smtpd(8) needs besides {@link #CORE_SERVICES}: its TLS session cache manager. */
+    public static final List<String> SMTPD_SERVICES = List.of(
+            "tlsmgr    unix  -       -       n       1000?   1       tlsmgr");
+
     static final String POSTFIX = "/usr/sbin/postfix";
     static final String SENDMAIL = "/usr/sbin/sendmail";
     static final String MAIL_OWNER = "postfix";
@@ -75,9 +79,17 @@ public final class PrivatePostfix implements AutoCloseable {
     private final Path maildir;
     private final Path sendmailWrapper;
     private final Thread shutdownHook;
+    private final List<String> extraMain;
+    private final List<String> extraServices;
     private boolean running;
 
     private PrivatePostfix(Path dir) {
+        this(dir, List.of(), List.of());
+    }
+
+    private PrivatePostfix(Path dir, List<String> extraMain, List<String> extraServices) {
+        this.extraMain = extraMain;
+        this.extraServices = extraServices;
         this.dir = dir;
         this.conf = dir.resolve("conf");
         this.queue = dir.resolve("queue");
@@ -88,11 +100,20 @@ public final class PrivatePostfix implements AutoCloseable {
 
     /** Starts a private Postfix; skips the calling test when not root. */
     public static PrivatePostfix start() {
+        return start(Files2.tempDir("it-postfix"), List.of(), List.of());
+    }
+
+    /**
+     * A private Postfix in {@code dir} with {@code mainCf} lines added to main.cf and {@code services}
+     * added to master.cf (e.g. smtpd listeners on 127.0.0.1 for a smarthost; smtpd also needs
+     * {@link #SMTPD_SERVICES}); skips the calling test when not root.
+     */
+    public static PrivatePostfix start(Path dir, List<String> mainCf, List<String> services) {
         assumeTrue(Files2.isRoot(), "a private Postfix instance needs root");
         if (!Files.isExecutable(Path.of(POSTFIX))) {
             throw new IllegalStateException(POSTFIX + " missing: apt-get install postfix");
         }
-        PrivatePostfix p = new PrivatePostfix(Files2.tempDir("it-postfix"));
+        PrivatePostfix p = new PrivatePostfix(dir, mainCf, services);
         try {
             p.setUp();
             p.startProcess();
@@ -103,7 +124,7 @@ public final class PrivatePostfix implements AutoCloseable {
         return p;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -180,10 +201,11 @@ public final class PrivatePostfix implements AutoCloseable {
                     "biff = no",
                     "alias_maps =",
                     "alias_database =",
-                    "") + "\n");
+                    "") + "\n" + String.join("\n", extraMain) + "\n");
             // only what local submission and virtual delivery need; no smtpd, no chroot
             List<String> services = new ArrayList<>(CORE_SERVICES);
             services.add("virtual   unix  -       n       n       -       -       virtual");
+            services.addAll(extraServices);
             Files2.write(conf.resolve("master.cf"), String.join("\n", services) + "\n");
             Files2.writeExecutable(sendmailWrapper, "#!/bin/sh\n"
                     + "# Postfix's sendmail, submitting into the private instance in " + dir + "\n"
@@ -306,7 +328,7 @@ public final class PrivatePostfix implements AutoCloseable {
     }
 
     /** Delivered messages, sorted by recipient. */
-    List<Delivered> delivered() {
+    public List<Delivered> delivered() {
         try (Stream<Path> s = list(maildir.resolve("new"))) {
             return s.map(PrivatePostfix::parse)
                     .sorted(Comparator.comparing(Delivered::deliveredTo).thenComparing(d -> d.file().toString()))

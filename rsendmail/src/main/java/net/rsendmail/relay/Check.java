@@ -17,6 +17,8 @@ import net.rsendmail.relay.config.RelayConfigReader;
 import net.rsendmail.relay.log.RequestLog;
 import net.rsendmail.relay.policy.AddressPattern;
 import net.rsendmail.relay.policy.Policy;
+import net.rsendmail.relay.transport.SmtpSettings;
+import net.rsendmail.relay.transport.TransportSetting;
 import net.rsendmail.relay.state.StateDir;
 
 /**
@@ -113,6 +115,13 @@ final class Check {
         out.println("allow_t " + yes(p.allowExtract()));
         out.println("allow_bare_local " + yes(p.allowBareLocal()));
         out.println("lmtp " + yes(p.allowLmtp()));
+        if (p.transport() instanceof TransportSetting.Smtp smtp) {
+            SmtpSettings t = smtp.settings();
+            out.println("transport " + t.name() + " smtp_tls " + t.tls().name().toLowerCase(java.util.Locale.ROOT)
+                    + t.auth().map(a -> " smtp_auth " + a.mechanism() + " smtp_user " + a.user()).orElse(""));
+        } else {
+            out.println("transport sendmail");
+        }
     }
 
     private static String patterns(List<AddressPattern> list) {

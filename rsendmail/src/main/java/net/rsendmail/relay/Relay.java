@@ -21,7 +21,9 @@ import net.rsendmail.relay.lmtp.LmtpSession;
 import net.rsendmail.relay.log.RequestLine;
 import net.rsendmail.relay.log.RequestLog;
 import net.rsendmail.relay.policy.Policy;
-import net.rsendmail.relay.transport.SendmailTransport;
+import net.rsendmail.relay.transport.RecipientReply;
+import net.rsendmail.relay.transport.Transport;
+import net.rsendmail.relay.transport.Transports;
 
 /**
  * One relay request from start to end (SPEC §2.3): trusted options, the client's words, the
@@ -33,6 +35,7 @@ public final class Relay {
     private final PrintStream err;
     private final Runnable idleEnd;
     private IdleWatch watch;
+    private Transport transport;
 
     private LogSetting logTarget = RelayConfig.defaults().log();
     private RequestLine line = new RequestLine("plain");
@@ -61,6 +64,9 @@ public final class Relay {
         } finally {
             if (watch != null) {
                 watch.close();
+            }
+            if (transport != null) {
+                transport.close(); // the SMTP connection of this channel, QUIT said
             }
         }
     }
@@ -100,7 +106,7 @@ public final class Relay {
 
         ClientRequest request = Grammar.parse(clientWords(trusted, sshOriginalCommand), policy.allowBareLocal());
         watch = new IdleWatch(config.idleTimeout() * 1000, idleEnd);
-        SendmailTransport transport = new SendmailTransport(config.sendmail(), config.mtaTimeout());
+        transport = Transports.open(policy.transport(), config.sendmail(), config.mtaTimeout());
         switch (request.mode()) {
             case VERSION:
                 out.println("rsendmail " + Version.get());
@@ -136,6 +142,14 @@ public final class Relay {
             err.println(r.refusal().line());
             err.flush();
             return r.refusal().exit().code();
+        }
+        if (o instanceof Outcome.Handed h && h.worst().isPresent()) {
+            // One answer for the whole message: the worst recipient's, through the one exit-code table.
+            RecipientReply.Failed f = h.worst().get();
+            err.println(f.reply().statusOrDefault() + " " + Printable.of(f.recipient()) + ": "
+                    + Printable.of(f.reply().text(), 400));
+            err.flush();
+            return SysExit.ofReply(f.reply().code(), f.reply().status()).code();
         }
         return SysExit.OK.code();
     }

@@ -41,7 +41,14 @@ class RelayAdminTest {
         assertTrue(r.out().contains("[policy web]\nsenders @example.org\n"), r.out());
         assertTrue(r.out().contains("max_per_hour 5\n") && r.out().contains("recipients (any)\n"), r.out());
         assertTrue(r.out().contains("default_policy web\n"), r.out());
+        assertTrue(r.out().contains("\ntransport sendmail\n"), r.out());
         assertFalse(relay.mtaRan());
+        Files.writeString(relay.configPath(), Files.readString(relay.configPath())
+                + "transport smtps://smtp.example.net\nsmtp_auth LOGIN\nsmtp_user u@example.net\nsmtp_secret_file /s\n");
+        r = relay.runArgv(new String[] {"--check", "--config", relay.configPath().toString()}, null, new byte[0]);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\ntransport smtps://smtp.example.net:465 smtp_tls verify smtp_auth LOGIN smtp_user u@example.net\n"),
+                r.out());
     }
 
     @Test

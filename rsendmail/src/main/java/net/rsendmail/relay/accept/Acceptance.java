@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.HeaderBlock;
@@ -21,6 +22,8 @@ import net.rsendmail.relay.policy.PolicyGate;
 import net.rsendmail.relay.policy.RateLimiter;
 import net.rsendmail.relay.spool.Spool;
 import net.rsendmail.relay.state.EnvidStore;
+import net.rsendmail.relay.transport.Envelope;
+import net.rsendmail.relay.transport.RecipientReply;
 import net.rsendmail.relay.transport.Transport;
 
 /**
@@ -49,6 +52,11 @@ public final class Acceptance {
         return policy;
     }
 
+    /** Whether messages with RFC 8689 REQUIRETLS can be taken: the transport can keep that promise. */
+    public boolean honoursRequireTls() {
+        return transport.honoursRequireTls();
+    }
+
     /** A log line for this mode and policy, for failures outside a message (commands, sessions). */
     public RequestLine line() {
         return new RequestLine(mode).policy(policy.name());
@@ -75,8 +83,9 @@ public final class Acceptance {
         } catch (EOFException e) {
             o = new Outcome.Cut();
         }
-        if (o instanceof Outcome.Accepted) {
-            log(line, false, "sent");
+        if (o instanceof Outcome.Handed h) {
+            Optional<RecipientReply.Failed> worst = h.worst();
+            log(line, worst.isPresent(), status(h));
         } else if (o instanceof Outcome.Duplicate) {
             log(line, false, "duplicate");
         } else if (o instanceof Outcome.Refused r) {
@@ -85,6 +94,23 @@ public final class Acceptance {
             log(line, true, "lost connection in DATA, nothing handed on");
         }
         return o;
+    }
+
+    /** {@code sent}, or which recipients the next hop refused and what it said. */
+    private static String status(Outcome.Handed h) {
+        StringBuilder b = new StringBuilder();
+        int taken = 0;
+        for (RecipientReply r : h.replies()) {
+            if (r instanceof RecipientReply.Failed f) {
+                b.append("; ").append(Printable.of(f.recipient())).append(": ").append(f.reply().line());
+            } else {
+                taken++;
+            }
+        }
+        if (b.length() == 0) {
+            return "sent";
+        }
+        return (taken == 0 ? "refused by next hop" : "sent to " + taken + " of " + h.replies().size()) + b;
     }
 
     private Outcome run(Submission s, InputStream message, RequestLine line) throws Refusal, EOFException {
@@ -125,17 +151,18 @@ public final class Acceptance {
                 }
             }
             List<String> unique = List.copyOf(new LinkedHashSet<>(recipients));
+            Envelope envelope = new Envelope(sender, unique, s.envid(), s.ret(), s.dsnNotify(), s.requireTls());
             if (s.envid() == null) {
-                handOver(sender, unique, spool, skip);
-                return new Outcome.Accepted(unique);
+                return new Outcome.Handed(handOver(envelope, spool, skip));
             }
-            return once(s.envid(), sender, unique, spool, skip);
+            return once(envelope, spool, skip);
         }
     }
 
     /** Exactly-once (SPEC §2.5): reserve before the hand-over, so that the record can never fail after it. */
-    private Outcome once(String envid, String sender, List<String> recipients, Spool spool, List<int[]> skip)
-            throws Refusal {
+    private Outcome once(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
+        String envid = envelope.envid();
+        List<String> recipients = envelope.recipients();
         EnvidStore store = new EnvidStore(config.stateDir(), policy.name());
         try (EnvidStore.Record record = store.open(envid)) {
             List<String> todo = new ArrayList<>();
@@ -153,8 +180,9 @@ public final class Acceptance {
                 throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
                         + OsReason.of(e));
             }
+            List<RecipientReply> replies;
             try {
-                handOver(sender, todo, spool, skip);
+                replies = handOver(envelope.withRecipients(todo), spool, skip);
             } catch (Refusal r) {
                 try {
                     record.release();
@@ -164,26 +192,34 @@ public final class Acceptance {
                 }
                 throw r;
             }
+            Outcome.Handed handed = new Outcome.Handed(replies);
             try {
-                record.commit(todo);
+                // Only what the next hop took: a refused recipient is handed over again on a retry.
+                record.commit(handed.accepted());
             } catch (IOException e) {
                 // The MTA has the message: answering anything but 250 would make the client send it again.
                 log(line().envid(envid), true, "exactly-once record not confirmed (" + OsReason.of(e)
                         + "); a retry of this ENVID would be handed over again");
             }
-            return new Outcome.Accepted(todo);
+            return handed;
         } catch (IOException e) {
             throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
                     + OsReason.of(e));
         }
     }
 
-    private void handOver(String sender, List<String> recipients, Spool spool, List<int[]> skip) throws Refusal {
+    private List<RecipientReply> handOver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
         if (policy.maxPerHour() > 0) {
             new RateLimiter(config.stateDir(), policy.name(), policy.maxPerHour())
                     .acquire(System.currentTimeMillis() / 1000);
         }
-        watch.busy(() -> transport.deliver(sender, recipients, spool, skip));
+        List<RecipientReply> replies = watch.busy(() -> transport.deliver(envelope, spool, skip));
+        if (replies.size() != envelope.recipients().size()) {
+            // A transport bug must not lose mail: nothing is confirmed, the client keeps it.
+            throw Refusal.temporary("internal error: " + replies.size() + " replies for "
+                    + envelope.recipients().size() + " recipients");
+        }
+        return replies;
     }
 
     /** The header section, as the relay MTA will read it; one that does not fit in memory is refused. */

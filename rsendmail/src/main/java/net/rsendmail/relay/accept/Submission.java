@@ -10,9 +10,18 @@ import java.util.List;
  * @param recipients validated envelope recipients, in order
  * @param extract {@code -t}: also take recipients from the header
  * @param envid the client's RFC 3461 ENVID (its queue id), null when it sent none
+ * @param ret RFC 3461 RET, null when not given
+ * @param dsnNotify RFC 3461 NOTIFY common to every recipient, null when not given or not common
+ * @param requireTls RFC 8689 REQUIRETLS
  */
-public record Submission(String sender, List<String> recipients, boolean extract, String envid) {
+public record Submission(String sender, List<String> recipients, boolean extract, String envid, String ret,
+        String dsnNotify, boolean requireTls) {
     public Submission {
         recipients = List.copyOf(recipients);
+    }
+
+    /** Without DSN requests or REQUIRETLS (plain mode). */
+    public Submission(String sender, List<String> recipients, boolean extract, String envid) {
+        this(sender, recipients, extract, envid, null, null, false);
     }
 }

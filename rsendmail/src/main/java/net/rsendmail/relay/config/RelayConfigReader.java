@@ -52,11 +52,15 @@ public final class RelayConfigReader {
         Map<String, PolicyBuilder> builders = new HashMap<>();
         List<String> order = new ArrayList<>();
         Entry defaultPolicyEntry = null;
+        TransportKeys topTransport = new TransportKeys();
+        java.util.Set<String> topKeys = new java.util.HashSet<>();
         for (Entry e : entries) {
             if (e.section() == null && ServeConfigReader.KEYS.contains(e.key())) {
                 continue; // read by rsendmail serve
             }
-            if (e.section() == null) {
+            if (e.section() == null && TransportKeys.KEYS.contains(e.key())) {
+                topTransport.set(e, topKeys);
+            } else if (e.section() == null) {
                 if (!KEYS.contains(e.key())) {
                     throw e.error("unknown key '" + e.key() + "'");
                 }
@@ -76,7 +80,7 @@ public final class RelayConfigReader {
                     if (b != null) {
                         throw e.error("[policy " + e.sectionName() + "] given twice");
                     }
-                    b = new PolicyBuilder(e.sectionName());
+                    b = new PolicyBuilder(e.sectionName(), topTransport.copy());
                     builders.put(e.sectionName(), b);
                     order.add(e.sectionName());
                 } else {
@@ -99,7 +103,7 @@ public final class RelayConfigReader {
             policies.put(n, builders.get(n).build());
         }
         return new RelayConfig(sendmail, log, stateDir, spoolDir, defaultPolicy, idleTimeout, mtaTimeout,
-                Map.copyOf(policies));
+                Map.copyOf(policies), topTransport.build());
     }
 
     private static long seconds(Entry e) throws ConfigException {
@@ -130,12 +134,19 @@ public final class RelayConfigReader {
         private boolean allowExtract = true;
         private boolean allowBareLocal;
         private boolean allowLmtp = true;
+        private final TransportKeys transport;
+        private final java.util.Set<String> transportKeys = new java.util.HashSet<>();
 
-        PolicyBuilder(String name) {
+        PolicyBuilder(String name, TransportKeys transport) {
             this.name = name;
+            this.transport = transport;
         }
 
         void set(Entry e) throws ConfigException {
+            if (TransportKeys.KEYS.contains(e.key())) {
+                transport.set(e, transportKeys);
+                return;
+            }
             if (!POLICY_KEYS.contains(e.key())) {
                 throw e.error("unknown policy key '" + e.key() + "'");
             }
@@ -154,9 +165,9 @@ public final class RelayConfigReader {
             }
         }
 
-        Policy build() {
+        Policy build() throws ConfigException {
             return new Policy(name, List.copyOf(senders), headerFromMatch, nullSender, List.copyOf(recipients),
-                    maxSize, maxRecipients, maxPerHour, allowExtract, allowBareLocal, allowLmtp);
+                    maxSize, maxRecipients, maxPerHour, allowExtract, allowBareLocal, allowLmtp, transport.build());
         }
 
         private static int intValue(Entry e, int min) throws ConfigException {

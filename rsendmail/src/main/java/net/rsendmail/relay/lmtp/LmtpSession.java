@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
 import net.rsendmail.mail.Refusal;
@@ -24,6 +26,7 @@ import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.policy.PolicyGate;
 import net.rsendmail.relay.state.EnvidStore;
 import net.rsendmail.relay.state.StateDir;
+import net.rsendmail.relay.transport.RecipientReply;
 import net.rsendmail.smtp.Command;
 import net.rsendmail.smtp.CommandParser;
 import net.rsendmail.smtp.CommandReader;
@@ -60,7 +63,10 @@ public final class LmtpSession {
     // The open transaction.
     private String sender;
     private String envid;
+    private String ret;
+    private boolean requireTls;
     private final List<String> recipients = new ArrayList<>();
+    private final List<String> notifies = new ArrayList<>();
 
     public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
         this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
@@ -137,7 +143,7 @@ public final class LmtpSession {
         } else if (c instanceof Command.Mail m) {
             mail(m);
         } else if (c instanceof Command.Rcpt r) {
-            rcpt(r.address());
+            rcpt(r);
         } else if (c instanceof Command.Data) {
             data();
         } else if (c instanceof Command.Rset) {
@@ -169,6 +175,9 @@ public final class LmtpSession {
         reply("250-8BITMIME");
         reply("250-SMTPUTF8");
         reply("250-DSN");
+        if (acceptance.honoursRequireTls()) {
+            reply("250-REQUIRETLS"); // RFC 8689 §3: only when the transport can keep the promise
+        }
         reply("250 SIZE " + policy.maxSize());
     }
 
@@ -183,6 +192,10 @@ public final class LmtpSession {
         }
         String from = m.address();
         String id = m.envid();
+        if (m.requireTls() && !acceptance.honoursRequireTls()) {
+            reply("555 5.5.4 unsupported MAIL parameter: REQUIRETLS"); // not offered in LHLO
+            return;
+        }
         if (m.size() > policy.maxSize()) {
             refuse(Refusal.tooBig("message too big: over " + policy.maxSize() + " bytes"),
                     acceptance.line().sender(from).size(m.size()));
@@ -203,10 +216,13 @@ public final class LmtpSession {
         }
         sender = from;
         envid = id;
+        ret = m.ret();
+        requireTls = m.requireTls();
         reply("250 2.1.0 sender OK");
     }
 
-    private void rcpt(String to) {
+    private void rcpt(Command.Rcpt r) {
+        String to = r.address();
         if (sender == null) {
             reply("503 5.5.1 MAIL first");
             return;
@@ -221,11 +237,12 @@ public final class LmtpSession {
         try {
             PolicyGate.checkRecipient(policy, sender, to);
             PolicyGate.checkRecipientCount(policy, recipients.size() + 1);
-        } catch (Refusal r) {
-            refuse(r, acceptance.line().sender(sender).envid(envid).recipients(List.of(to)));
+        } catch (Refusal refusal) {
+            refuse(refusal, acceptance.line().sender(sender).envid(envid).recipients(List.of(to)));
             return;
         }
         recipients.add(to);
+        notifies.add(r.dsnNotify());
         reply("250 2.1.5 recipient OK");
     }
 
@@ -237,34 +254,57 @@ public final class LmtpSession {
         reply("354 end data with <CR><LF>.<CR><LF>");
         flush();
         DotCodec.Decoder body = new DotCodec.Decoder(in);
-        Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid), body);
+        Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid, ret, commonNotify(),
+                requireTls), body);
         try {
             if (outcome instanceof Outcome.Cut) {
                 throw new EOFException("connection closed inside DATA");
             }
             // Refused before the end (too big): read on to the dot to stay in step with the client.
             body.drain();
-            String line;
-            if (outcome instanceof Outcome.Refused r) {
-                line = Replies.line(r.refusal());
-            } else if (outcome instanceof Outcome.Duplicate) {
-                line = "250 2.0.0 already accepted for ENVID " + Printable.of(envid);
+            // LMTP: after DATA, one reply for each RCPT that was accepted (RFC 2033 §4.2), each its own.
+            String earlier = "250 2.0.0 already accepted for ENVID " + (envid == null ? "" : Printable.of(envid));
+            if (outcome instanceof Outcome.Handed h) {
+                Map<String, String> lines = new HashMap<>();
+                for (RecipientReply r : h.replies()) {
+                    String said = r.reply().line();
+                    if (envid != null && r instanceof RecipientReply.Accepted) {
+                        said += " (ENVID " + Printable.of(envid) + ")";
+                    }
+                    lines.put(r.recipient(), said);
+                }
+                for (String r : recipients) {
+                    reply(lines.getOrDefault(r, earlier));
+                }
             } else {
-                line = "250 2.0.0 delivered to relay MTA" + (envid == null ? "" : " (ENVID " + Printable.of(envid) + ")");
-            }
-            // LMTP: after DATA, one reply for each RCPT that was accepted (RFC 2033 §4.2).
-            for (int i = 0; i < recipients.size(); i++) {
-                reply(line);
+                String line = outcome instanceof Outcome.Refused r ? Replies.line(r.refusal()) : earlier;
+                for (int i = 0; i < recipients.size(); i++) {
+                    reply(line);
+                }
             }
         } finally {
             reset();
         }
     }
 
+    /** RFC 3461 NOTIFY when every recipient asked for the same (the SMTP client sends one for all), else null. */
+    private String commonNotify() {
+        String first = notifies.get(0);
+        for (String n : notifies) {
+            if (!java.util.Objects.equals(first, n)) {
+                return null;
+            }
+        }
+        return first;
+    }
+
     private void reset() {
         sender = null;
         envid = null;
+        ret = null;
+        requireTls = false;
         recipients.clear();
+        notifies.clear();
     }
 
     /** A refused command: its reply and its log line. */

@@ -118,6 +118,7 @@ public final class EnvidStore {
         private final FileLocks.Held held;
         private final Set<String> accepted = new HashSet<>();
         private final List<Long> reserved = new ArrayList<>();
+        private final List<String> reservedFor = new ArrayList<>();
         private long reservedFrom = -1;
 
         private Record(FileChannel ch, FileLocks.Held held) throws IOException {
@@ -161,19 +162,29 @@ public final class EnvidStore {
             }
             reservedFrom = start;
             reserved.addAll(offsets);
+            reservedFor.addAll(recipients);
         }
 
-        /** The hand-over succeeded: the reservation becomes an acceptance, in place. */
+        /**
+         * The hand-over is done: the reservations of {@code recipients} (those the next hop took)
+         * become acceptances, in place; the others stay reservations, which count as not accepted,
+         * so a retry hands the message over to them.
+         */
         public void commit(List<String> recipients) throws IOException {
+            Set<String> taken = new HashSet<>(recipients);
             ByteBuffer mark = ByteBuffer.allocate(1);
-            for (long at : reserved) {
+            for (int i = 0; i < reserved.size(); i++) {
+                if (!taken.contains(reservedFor.get(i))) {
+                    continue;
+                }
                 mark.clear();
                 mark.put(ACCEPTED).flip();
-                ch.write(mark, at);
+                ch.write(mark, reserved.get(i));
+                accepted.add(reservedFor.get(i));
             }
             reserved.clear();
+            reservedFor.clear();
             reservedFrom = -1;
-            accepted.addAll(recipients);
             ch.force(true);
         }
 
@@ -182,6 +193,7 @@ public final class EnvidStore {
             if (reservedFrom >= 0) {
                 truncate(reservedFrom);
                 reserved.clear();
+                reservedFor.clear();
                 reservedFrom = -1;
             }
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.rsendmail.lmtp.Reply;
 import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.mail.SysExit;
@@ -20,6 +21,7 @@ import net.rsendmail.relay.spool.Spool;
  */
 public final class SendmailTransport implements Transport {
     private static final int OUTPUT_KEEP = 2048;
+    private static final Reply TAKEN = new Reply(250, "2.0.0", "delivered to relay MTA");
 
     private final Path sendmail;
     private final long timeoutSeconds;
@@ -44,10 +46,13 @@ public final class SendmailTransport implements Transport {
         return cmd;
     }
 
-    /** Runs the MTA's sendmail with the message on its stdin; returns normally only when it exited 0. */
+    /**
+     * Runs the MTA's sendmail with the message on its stdin. All or nothing: it exited 0 and took
+     * every recipient, or the refusal says why for all of them.
+     */
     @Override
-    public void deliver(String sender, List<String> recipients, Spool spool, List<int[]> skip) throws Refusal {
-        ProcessBuilder pb = new ProcessBuilder(command(sender, recipients));
+    public List<RecipientReply> deliver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
+        ProcessBuilder pb = new ProcessBuilder(command(envelope.sender(), envelope.recipients()));
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         pb.redirectErrorStream(true);
@@ -78,7 +83,11 @@ public final class SendmailTransport implements Transport {
             throw Refusal.temporary("interrupted while waiting for the relay MTA");
         }
         if (code == 0) {
-            return;
+            List<RecipientReply> replies = new ArrayList<>(envelope.recipients().size());
+            for (String r : envelope.recipients()) {
+                replies.add(new RecipientReply.Accepted(r, TAKEN));
+            }
+            return replies;
         }
         throw failure(code, output.firstLine());
     }

@@ -110,6 +110,15 @@ class LmtpSessionTest {
     }
 
     @Test
+    void requireTlsIsNeitherOfferedNorTakenWhenTheTransportIsTheLocalSendmail() throws Exception {
+        String out = session("LHLO c\r\nMAIL FROM:<a@example.org> REQUIRETLS\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"
+                + "x\r\n.\r\nQUIT\r\n");
+        assertFalse(out.contains("250-REQUIRETLS"), "RFC 8689 §3: offered only where it can be honoured: " + out);
+        assertTrue(out.contains("555 5.5.4 unsupported MAIL parameter: REQUIRETLS\r\n"), out);
+        assertFalse(relay.mtaRan());
+    }
+
+    @Test
     void sizeLimitsAtMailAndAfterData() throws Exception {
         String out = session("LHLO c\r\nMAIL FROM:<a@example.org> SIZE=101\r\nQUIT\r\n", "--policy", "small");
         assertTrue(out.contains("552 5.3.4 message too big: over 100 bytes"), out);

@@ -41,6 +41,28 @@ class EnvidStoreTest {
     }
 
     @Test
+    void onlyTheRecipientsTheNextHopTookAreCommitted() throws Exception {
+        EnvidStore store = new EnvidStore(dir, "p");
+        try (EnvidStore.Record rec = store.open("Q2")) {
+            rec.reserve(List.of("a@example.net", "temp@example.net", "gone@example.net"));
+            rec.commit(List.of("a@example.net"));
+            assertTrue(rec.accepted("a@example.net"));
+            assertFalse(rec.accepted("temp@example.net"));
+        }
+        try (EnvidStore.Record rec = store.open("Q2")) {
+            assertTrue(rec.accepted("a@example.net"));
+            assertFalse(rec.accepted("temp@example.net"), "refused by the next hop: handed over again on a retry");
+            assertFalse(rec.accepted("gone@example.net"));
+            rec.reserve(List.of("temp@example.net"));
+            rec.commit(List.of("temp@example.net"));
+        }
+        try (EnvidStore.Record rec = store.open("Q2")) {
+            assertTrue(rec.accepted("temp@example.net"), "the retry's acceptance is kept");
+            assertFalse(rec.accepted("gone@example.net"));
+        }
+    }
+
+    @Test
     void oldRecordsArePurged() throws Exception {
         EnvidStore store = new EnvidStore(dir, "p");
         try (EnvidStore.Record rec = store.open("OLD")) {

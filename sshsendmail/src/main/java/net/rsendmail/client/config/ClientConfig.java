@@ -35,12 +35,13 @@ import net.rsendmail.log.LogTarget;
  *                        SSHFP record in a DNSSEC-validated answer (OpenSSH's VerifyHostKeyDNS)
  * @param dns             DNS servers, timeout and trust anchor for those lookups
  * @param metricsFile     Prometheus textfile the queue runs write after each run ({@code metrics_file}), or null
+ * @param requireTls      {@code require_tls}: every message asks the relay for RFC 8689 REQUIRETLS
  */
 public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, Path certificate, Path knownHosts, Path queue,
                            String domain, String remoteCommand, Duration connectTimeout, Duration authTimeout,
                            Duration commandTimeout, Duration maxLifetime, Duration delayWarning, Duration retryMin,
                            Duration retryMax, Duration idleTimeout, LogSetting log, boolean background, Batch batch,
-                           DkimConfig dkim, boolean hostKeyDns, DnsSettings dns, Path metricsFile) {
+                           DkimConfig dkim, boolean hostKeyDns, DnsSettings dns, Path metricsFile, boolean requireTls) {
 
     /** {@code batch auto|yes|no}: LMTP batch delivery (SPEC §3.3); auto probes the relay and remembers. */
     public enum Batch { AUTO, YES, NO }
@@ -58,36 +59,36 @@ public record ClientConfig(Path file, List<RelayAddress> relays, Path identity, 
         return new ClientConfig(null, List.of(), null, null, DEFAULT_KNOWN_HOSTS, DEFAULT_QUEUE, null, "rsendmail",
                 Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofDays(5),
                 Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(30), LogSetting.byDefault(LogTarget.STDERR), true,
-                Batch.AUTO, DkimConfig.NONE, false, DnsSettings.DEFAULTS, null);
+                Batch.AUTO, DkimConfig.NONE, false, DnsSettings.DEFAULTS, null, false);
     }
 
     public ClientConfig withRelays(List<RelayAddress> r) {
         return new ClientConfig(file, r, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim, hostKeyDns, dns, metricsFile);
+                background, batch, dkim, hostKeyDns, dns, metricsFile, requireTls);
     }
 
     public ClientConfig withIdentity(Path p) {
         return new ClientConfig(file, relays, p, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim, hostKeyDns, dns, metricsFile);
+                background, batch, dkim, hostKeyDns, dns, metricsFile, requireTls);
     }
 
     public ClientConfig withKnownHosts(Path p) {
         return new ClientConfig(file, relays, identity, certificate, p, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim, hostKeyDns, dns, metricsFile);
+                background, batch, dkim, hostKeyDns, dns, metricsFile, requireTls);
     }
 
     public ClientConfig withLog(LogSetting l) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connectTimeout,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, l,
-                background, batch, dkim, hostKeyDns, dns, metricsFile);
+                background, batch, dkim, hostKeyDns, dns, metricsFile, requireTls);
     }
 
     public ClientConfig withConnectTimeout(Duration d) {
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, d,
                 authTimeout, commandTimeout, maxLifetime, delayWarning, retryMin, retryMax, idleTimeout, log,
-                background, batch, dkim, hostKeyDns, dns, metricsFile);
+                background, batch, dkim, hostKeyDns, dns, metricsFile, requireTls);
     }
 }

@@ -23,7 +23,8 @@ public final class ClientConfigReader {
     public static final Set<String> KEYS = Set.of("relay", "identity", "certificate", "known_hosts", "queue",
             "domain", "remote_command", "connect_timeout", "auth_timeout", "command_timeout", "max_lifetime",
             "delay_warning", "retry_min", "retry_max", "idle_timeout", "log", "background", "batch", "dkim",
-            "dkim_command", "dkim_required", "metrics_file", "host_key_dns", "dns_servers", "dns_timeout", "dns_trust_anchor");
+            "dkim_command", "dkim_required", "metrics_file", "host_key_dns", "dns_servers", "dns_timeout", "dns_trust_anchor",
+            "require_tls");
 
     private ClientConfigReader() {
     }
@@ -71,6 +72,7 @@ public final class ClientConfigReader {
         boolean background = d.background();
         ClientConfig.Batch batch = d.batch();
         Path metricsFile = d.metricsFile();
+        boolean requireTls = d.requireTls();
         List<String> seen = new ArrayList<>();
         DkimConfig.Builder dkim = new DkimConfig.Builder();
         DnsSettings.Builder dns = new DnsSettings.Builder();
@@ -175,6 +177,9 @@ public final class ClientConfigReader {
                         default: throw e.error("batch: expected auto, yes or no, got '" + e.value() + "'");
                     }
                     break;
+                case "require_tls":
+                    requireTls = ConfigFile.bool(e);
+                    break;
                 default:
                     throw e.error("unknown key '" + e.key() + "'");
             }
@@ -187,7 +192,7 @@ public final class ClientConfigReader {
         }
         return new ClientConfig(file, relays, identity, certificate, knownHosts, queue, domain, remoteCommand, connect, auth,
                 command, lifetime, delayWarning, retryMin, retryMax, idle, log, background, batch, dkim.build(), hostKeyDns,
-                dns.build(), metricsFile);
+                dns.build(), metricsFile, requireTls);
     }
 
     /**

@@ -1,5 +1,7 @@
 package net.rsendmail.client.config;
 
+import net.rsendmail.config.HostPort;
+
 /**
  * One relay: {@code USER@HOST[:PORT]}; an IPv6 address is written in brackets
  * ({@code mail@[2001:db8::1]:2222}).
@@ -22,40 +24,8 @@ public record RelayAddress(String user, String host, int port) {
                 throw new IllegalArgumentException("bad user name '" + user + "'");
             }
         }
-        String host;
-        String port = null;
-        if (hostPort.startsWith("[")) {
-            int close = hostPort.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'[' without ']' in '" + text + "'");
-            }
-            host = hostPort.substring(1, close);
-            String after = hostPort.substring(close + 1);
-            if (!after.isEmpty()) {
-                if (!after.startsWith(":")) {
-                    throw new IllegalArgumentException("expected ':PORT' after ']' in '" + text + "'");
-                }
-                port = after.substring(1);
-            }
-            if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+")) {
-                throw new IllegalArgumentException("bad IPv6 address '" + host + "'");
-            }
-        } else {
-            int colon = hostPort.lastIndexOf(':');
-            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-            port = colon < 0 ? null : hostPort.substring(colon + 1);
-            if (host.isEmpty() || host.length() > 253 || !host.matches("[A-Za-z0-9_.-]+") || host.startsWith("-")) {
-                throw new IllegalArgumentException("bad host name '" + host + "'");
-            }
-        }
-        int p = DEFAULT_PORT;
-        if (port != null) {
-            if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                throw new IllegalArgumentException("bad port '" + port + "'");
-            }
-            p = Integer.parseInt(port);
-        }
-        return new RelayAddress(user, host, p);
+        HostPort hp = HostPort.parse(hostPort, DEFAULT_PORT);
+        return new RelayAddress(user, hp.host(), hp.port());
     }
 
     /** How known_hosts names this host: {@code host} on port 22, else {@code [host]:port}. */

@@ -211,7 +211,7 @@ public final class QueueRunner implements AutoCloseable {
             }
             if (a == null) {
                 mode = transport.mode();
-                a = transport.attempt(c);
+                a = transport.attempt(c, config.requireTls());
             }
             if (a instanceof Attempt.Whole w && w.outcome().stopsTheRun()) {
                 stop = w.outcome();

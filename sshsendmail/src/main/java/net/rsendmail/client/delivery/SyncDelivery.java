@@ -27,7 +27,7 @@ public final class SyncDelivery {
             return choice.failure();
         }
         try (Transport t = choice.transport()) {
-            Attempt a = t.attempt(tx, content);
+            Attempt a = t.attempt(tx.withRequireTls(config.requireTls()), content);
             if (a instanceof Attempt.PerRecipient p) {
                 return ExitCodes.summary(tx.recipients(), p.outcomes());
             }

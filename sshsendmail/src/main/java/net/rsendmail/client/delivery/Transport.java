@@ -61,10 +61,11 @@ sealed interface Transport extends AutoCloseable {
      */
     Attempt attempt(Transaction tx, SshSender.Content content);
 
-    /** A queued message's pending recipients, its queue id as ENVID. */
-    default Attempt attempt(Claim c) {
+    /** A queued message's pending recipients, its queue id as ENVID; {@code requireTls}: config's require_tls. */
+    default Attempt attempt(Claim c, boolean requireTls) {
         QueuedMessage m = c.message();
-        return attempt(new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size()), c::openBody);
+        return attempt(new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size(), requireTls),
+                c::openBody);
     }
 
     @Override
@@ -79,6 +80,11 @@ sealed interface Transport extends AutoCloseable {
 
         @Override
         public Attempt attempt(Transaction tx, SshSender.Content content) {
+            if (tx.requireTls()) {
+                // RFC 8689 §4.2.1: a plain relay cannot be asked for REQUIRETLS, so the message does not go
+                return new Attempt.Whole(ExitCodes.fromReply(new Reply(550, "5.7.30",
+                        "REQUIRETLS support required: a plain (non-LMTP) relay cannot be asked for it")));
+            }
             return new Attempt.Whole(sender.send(tx.sender(), tx.recipients(), content));
         }
 

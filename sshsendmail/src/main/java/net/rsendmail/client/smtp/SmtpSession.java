@@ -162,6 +162,10 @@ public final class SmtpSession {
                 reply("250 HELP");
             }
         } else if (c instanceof Command.Mail m) {
+            if (m.requireTls()) {
+                // not offered here (RFC 8689 §4.1); taking it and dropping it would weaken the sender's request
+                return error("555 5.5.4 unsupported MAIL parameter: REQUIRETLS");
+            }
             return mail(m.address());
         } else if (c instanceof Command.Rcpt r) {
             return rcpt(r.address());

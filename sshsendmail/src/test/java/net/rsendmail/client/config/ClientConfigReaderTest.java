@@ -33,7 +33,7 @@ class ClientConfigReaderTest {
                 + "connect_timeout 5s\nauth_timeout 7\ncommand_timeout 2m\nmax_lifetime 3d\n"
                 + "delay_warning 6h\n"
                 + "retry_min 30s\nretry_max 2h\nidle_timeout 0\nlog none\nbackground no\n"
-                + "remote_command /usr/local/bin/rsendmail\n");
+                + "remote_command /usr/local/bin/rsendmail\nrequire_tls yes\n");
         assertEquals(List.of(new RelayAddress("mail", "relay.example.net", 22),
                 new RelayAddress("mail", "relay2.example.net", 2222), new RelayAddress("mail", "2001:db8::1", 22)),
                 c.relays());
@@ -48,6 +48,7 @@ class ClientConfigReaderTest {
         assertEquals(false, c.background());
         assertEquals("host.example.net", c.domain());
         assertEquals("/usr/local/bin/rsendmail", c.remoteCommand());
+        assertEquals(true, c.requireTls());
     }
 
     @Test
@@ -58,6 +59,7 @@ class ClientConfigReaderTest {
         assertEquals(Duration.ZERO, parse("delay_warning 0\n").delayWarning(), "0 = no delay warnings");
         assertEquals(ClientConfig.DEFAULT_QUEUE, c.queue());
         assertEquals("rsendmail", c.remoteCommand());
+        assertEquals(false, c.requireTls(), "REQUIRETLS only when asked");
     }
 
     @Test
@@ -71,6 +73,7 @@ class ClientConfigReaderTest {
         assertError("connect_timeout 0\n", "must be more than 0");
         assertError("delay_warning 4 hours\n", ":1: delay_warning: expected a duration");
         assertError("log syslog2\n", ":1: log:");
+        assertError("require_tls always\n", ":1: require_tls");
         assertError("[policy x]\nrelay a@b\n", "sections are not used");
         assertError("remote_command /bin/sh\n", "remote_command");
         assertError("domain bad_domain!\n", "domain");

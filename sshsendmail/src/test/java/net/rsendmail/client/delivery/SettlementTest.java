@@ -50,7 +50,7 @@ class SettlementTest {
         return new ClientConfig(null, List.of(), null, null, d.knownHosts(), d.queue(), "example.org", "rsendmail",
                 d.connectTimeout(), d.authTimeout(), d.commandTimeout(), lifetime, delayWarning, d.retryMin(),
                 d.retryMax(), d.idleTimeout(), LogSetting.of(LogTarget.NONE), false, d.batch(), d.dkim(),
-                d.hostKeyDns(), d.dns(), null);
+                d.hostKeyDns(), d.dns(), null, false);
     }
 
     /** A delay_warning every message in these tests is already older than. */

@@ -1,0 +1,30 @@
+package net.rsendmail.relay.transport;
+
+import java.util.List;
+
+/**
+ * What goes to the next hop besides the message bytes: the validated envelope and the client's
+ * delivery requests.
+ *
+ * @param sender     "" for the null sender, null to let the next hop choose
+ * @param recipients validated, without duplicates, in order
+ * @param envid      RFC 3461 ENVID, or null
+ * @param ret        RFC 3461 RET ({@code FULL} or {@code HDRS}), or null
+ * @param dsnNotify     RFC 3461 NOTIFY shared by every recipient, or null when not given (or not shared)
+ * @param requireTls RFC 8689 REQUIRETLS: only over verified TLS to a next hop that offers it
+ */
+public record Envelope(String sender, List<String> recipients, String envid, String ret, String dsnNotify,
+        boolean requireTls) {
+    public Envelope {
+        recipients = List.copyOf(recipients);
+    }
+
+    /** A plain envelope: no DSN requests, no REQUIRETLS. */
+    public static Envelope of(String sender, List<String> recipients) {
+        return new Envelope(sender, recipients, null, null, null, false);
+    }
+
+    public Envelope withRecipients(List<String> others) {
+        return new Envelope(sender, others, envid, ret, dsnNotify, requireTls);
+    }
+}

@@ -1,0 +1,331 @@
+package net.rsendmail.relay.transport;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import javax.net.ssl.SSLException;
+import net.rsendmail.lmtp.Reply;
+import net.rsendmail.mail.HeaderBlock;
+import net.rsendmail.mail.Printable;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.mail.SysExit;
+import net.rsendmail.relay.spool.Spool;
+import net.rsendmail.smtp.Xtext;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPAddressSucceededException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+
+/**
+ * {@code transport smtp://HOST[:PORT]} and {@code smtps://}: hands each message to a smarthost with
+ * Angus Mail, synchronously, and passes on the far side's reply for each recipient
+ * ({@code mail.smtp.sendpartial}, {@code mail.smtp.reportsuccess}). One connection carries every
+ * message of the request or LMTP channel; it is checked (NOOP) before each message and made again
+ * when the far side dropped it, and ended with QUIT by {@link #close}.
+ *
+ * <p>RFC 8689: a message with REQUIRETLS goes only over verified TLS ({@code smtp_tls verify}) to
+ * a next hop that offers REQUIRETLS, else each recipient gets 550 5.7.30. A message with
+ * {@code TLS-Required: No} (§5) goes even when the certificate does not verify, over a second
+ * connection that does not check it; never so when the connection authenticates (AUTH), since the
+ * secret must only go to the verified smarthost.
+ */
+final class SmtpTransport implements Transport {
+    /**
+     * Angus Mail logs through java.util.logging to stderr (e.g. an INFO when a server lacks
+     * SMTPUTF8); the relay's stderr is its client's one failure line, and every outcome is
+     * reported here. Held in a field: java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger ANGUS = java.util.logging.Logger.getLogger("org.eclipse.angus.mail");
+
+    static {
+        ANGUS.setLevel(java.util.logging.Level.OFF);
+    }
+
+
+    private final SmtpSettings settings;
+    private Connection verified;
+    private Connection relaxed;
+
+    SmtpTransport(SmtpSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean honoursRequireTls() {
+        return settings.tls() == SmtpSettings.TlsMode.VERIFY;
+    }
+
+    @Override
+    public List<RecipientReply> deliver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
+        if (envelope.sender() == null) {
+            throw Refusal.usage("no envelope sender (-f) and no single From address: a smarthost needs one");
+        }
+        boolean relax = !envelope.requireTls() && settings.tls() == SmtpSettings.TlsMode.VERIFY
+                && settings.auth().isEmpty() && tlsRequiredNo(spool);
+        Connection c = connection(relax);
+        if (envelope.requireTls() && !(c.verifies && c.transport.isSSL() && c.transport.supportsExtension("REQUIRETLS"))) {
+            // RFC 8689 §4.2.1: not sent at all, each recipient refused
+            Reply no = new Reply(550, "5.7.30", "REQUIRETLS support required (" + settings.name()
+                    + (c.verifies ? " does not offer REQUIRETLS)" : " is not verified)"));
+            List<RecipientReply> refused = new ArrayList<>();
+            for (String r : envelope.recipients()) {
+                refused.add(new RecipientReply.Failed(r, no));
+            }
+            return refused;
+        }
+        SMTPMessage m = new SpoolMessage(c.session, spool, skip);
+        m.setEnvelopeFrom(envelope.sender().isEmpty() ? "<>" : envelope.sender());
+        StringBuilder ext = new StringBuilder();
+        if (c.transport.supportsExtension("DSN")) {
+            // RFC 3461 §4.3, §4.4: passed on only to a next hop that takes them
+            if (envelope.ret() != null) {
+                m.setReturnOption(envelope.ret().equals("HDRS") ? SMTPMessage.RETURN_HDRS : SMTPMessage.RETURN_FULL);
+            }
+            if (envelope.dsnNotify() != null) {
+                m.setNotifyOptions(notifyOptions(envelope.dsnNotify()));
+            }
+            if (envelope.envid() != null) {
+                ext.append("ENVID=").append(Xtext.encode(envelope.envid()));
+            }
+        }
+        if (envelope.requireTls()) {
+            ext.append(ext.length() == 0 ? "" : " ").append("REQUIRETLS");
+        }
+        if (ext.length() > 0) {
+            m.setMailExtension(ext.toString());
+        }
+        InternetAddress[] to = new InternetAddress[envelope.recipients().size()];
+        for (int i = 0; i < to.length; i++) {
+            to[i] = new InternetAddress();
+            to[i].setAddress(envelope.recipients().get(i)); // validated already; not parsed again
+        }
+        try {
+            c.transport.sendMessage(m, to);
+            // Only without reportsuccess does a full success return normally.
+            return replies(to, null, new Reply(250, "2.0.0", "queued"));
+        } catch (SendFailedException e) {
+            return fromChain(to, e);
+        } catch (MessagingException e) {
+            c.close();
+            throw failure("lost the connection to " + settings.name() + " while sending", e);
+        }
+    }
+
+    /** The per-recipient replies in Angus's exception chain, and the reply to the end of DATA. */
+    private List<RecipientReply> fromChain(InternetAddress[] to, SendFailedException e) throws Refusal {
+        Map<InternetAddress, Reply> rcpt = new IdentityHashMap<>();
+        Exception next = e;
+        int guard = 0;
+        while (next instanceof MessagingException me && guard++ <= to.length + 2) {
+            if (me instanceof SMTPAddressFailedException f) {
+                rcpt.put(f.getAddress(), Reply.ofResponse(f.getReturnCode(), f.getMessage()));
+            } else if (me instanceof SMTPAddressSucceededException s) {
+                rcpt.put(s.getAddress(), Reply.ofResponse(s.getReturnCode(), s.getMessage()));
+            }
+            next = me.getNextException();
+        }
+        if (next instanceof IOException) {
+            throw failure("lost the connection to " + settings.name() + " while sending", e);
+        }
+        Reply whole;
+        if (e instanceof SMTPSendFailedException s) {
+            // "." is the reply to the message itself; MAIL or DATA refused every recipient alike.
+            whole = Reply.ofResponse(s.getReturnCode(), s.getMessage());
+        } else {
+            // Angus: every RCPT refused, nothing sent; each refusal is in the chain.
+            whole = new Reply(554, "5.5.0", "no valid recipients");
+        }
+        return replies(to, rcpt, whole);
+    }
+
+    private List<RecipientReply> replies(InternetAddress[] to, Map<InternetAddress, Reply> rcpt, Reply whole) {
+        List<RecipientReply> out = new ArrayList<>(to.length);
+        for (InternetAddress a : to) {
+            Reply r = rcpt == null ? null : rcpt.get(a);
+            Reply answer = r != null && r.code() / 100 != 2 ? r : whole;
+            out.add(RecipientReply.of(a.getAddress(), said(answer)));
+        }
+        return out;
+    }
+
+    /** The far side's words, with its name: what the client's log and bounce will show. */
+    private Reply said(Reply r) {
+        return new Reply(r.code(), r.status(), settings.name() + " said: " + r.text());
+    }
+
+    private static int notifyOptions(String notify) {
+        if (notify.equals("NEVER")) {
+            return SMTPMessage.NOTIFY_NEVER;
+        }
+        int n = 0;
+        for (String w : notify.split(",")) {
+            n |= w.equals("SUCCESS") ? SMTPMessage.NOTIFY_SUCCESS : w.equals("FAILURE") ? SMTPMessage.NOTIFY_FAILURE
+                    : SMTPMessage.NOTIFY_DELAY;
+        }
+        return n;
+    }
+
+    /** RFC 8689 §5: {@code TLS-Required: No} in the header section. */
+    private static boolean tlsRequiredNo(Spool spool) {
+        HeaderBlock h = HeaderBlock.parse(spool.head(), spool.headLength());
+        for (HeaderBlock.Field f : h.named("TLS-Required")) {
+            if (h.value(f).strip().equalsIgnoreCase("No")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The open connection for this kind of message, checked, or a new one. */
+    private Connection connection(boolean relax) throws Refusal {
+        Connection c = relax ? relaxed : verified;
+        if (c != null && c.transport.isConnected()) { // NOOP: the far side may have dropped an idle one
+            return c;
+        }
+        if (c != null) {
+            c.close();
+        }
+        c = Connection.open(settings, !relax && settings.tls() == SmtpSettings.TlsMode.VERIFY);
+        if (relax) {
+            relaxed = c;
+        } else {
+            verified = c;
+        }
+        return c;
+    }
+
+    private Refusal failure(String what, Exception e) {
+        return new Refusal(SysExit.TEMPFAIL, "4.4.2", what + ": " + reason(e));
+    }
+
+    /** The innermost cause, printable, without Java class names where a message exists. */
+    static String reason(Throwable e) {
+        Throwable t = e;
+        String text = String.valueOf(e.getMessage());
+        int guard = 0;
+        while (guard++ < 10) {
+            Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException()
+                    : t.getCause();
+            if (next == null || next == t) {
+                break;
+            }
+            t = next;
+            if (t.getMessage() != null) {
+                text = t.getMessage();
+            }
+        }
+        return Printable.of(text.strip(), 300);
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : new Connection[] {verified, relaxed}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        verified = null;
+        relaxed = null;
+    }
+
+    /** One SMTP session with the smarthost. */
+    private static final class Connection {
+        final Session session;
+        final org.eclipse.angus.mail.smtp.SMTPTransport transport;
+        final boolean verifies;
+
+        private Connection(Session session, org.eclipse.angus.mail.smtp.SMTPTransport transport, boolean verifies) {
+            this.session = session;
+            this.transport = transport;
+            this.verifies = verifies;
+        }
+
+        static Connection open(SmtpSettings s, boolean verify) throws Refusal {
+            String protocol = s.implicitTls() ? "smtps" : "smtp";
+            String p = "mail." + protocol + ".";
+            Properties props = new Properties();
+            props.put(p + "host", s.host().host());
+            props.put(p + "port", Integer.toString(s.host().port()));
+            props.put(p + "connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
+            props.put(p + "timeout", Long.toString(s.timeout().toMillis()));
+            props.put(p + "writetimeout", Long.toString(s.timeout().toMillis()));
+            props.put(p + "sendpartial", "true");
+            props.put(p + "reportsuccess", "true");
+            props.put(p + "quitwait", "true");
+            props.put("mail.mime.allowutf8", "true"); // RFC 6531 addresses as given; SMTPUTF8 when offered
+            s.heloName().ifPresent(h -> props.put(p + "localhost", h));
+            s.sourceAddress().ifPresent(a -> props.put(p + "localaddress", a.getHostAddress()));
+            s.socks5().ifPresent(x -> {
+                props.put(p + "socks.host", x.host());
+                props.put(p + "socks.port", Integer.toString(x.port()));
+            });
+            SmtpSettings.TlsMode tls = s.tls();
+            if (!s.implicitTls()) {
+                props.put(p + "starttls.enable", Boolean.toString(tls != SmtpSettings.TlsMode.NONE));
+                props.put(p + "starttls.required", Boolean.toString(
+                        tls == SmtpSettings.TlsMode.ENCRYPT || tls == SmtpSettings.TlsMode.VERIFY));
+            }
+            if (s.implicitTls() || tls != SmtpSettings.TlsMode.NONE) {
+                props.put(p + "ssl.socketFactory", TlsSockets.factory(s, verify));
+                props.put(p + "ssl.checkserveridentity", "false"); // the JDK checks it in the handshake (TlsSockets)
+            }
+            String user = null;
+            String secret = null;
+            if (s.auth().isPresent()) {
+                SmtpSettings.SmtpAuth a = s.auth().get();
+                props.put(p + "auth", "true");
+                props.put(p + "auth.mechanisms", a.mechanism().name()); // this one only
+                props.put(p + "sasl.enable", "false");
+                user = a.user();
+                secret = Secrets.read(a.secret());
+            } else {
+                props.put(p + "auth", "false");
+            }
+            Session session = Session.getInstance(props);
+            org.eclipse.angus.mail.smtp.SMTPTransport t;
+            try {
+                t = (org.eclipse.angus.mail.smtp.SMTPTransport) session.getTransport(protocol);
+                t.connect(s.host().host(), s.host().port(), user, secret);
+            } catch (AuthenticationFailedException e) {
+                throw new Refusal(SysExit.TEMPFAIL, "4.7.8", s.name() + " refused our authentication ("
+                        + s.auth().get().mechanism() + " as " + user + "): " + reason(e));
+            } catch (MessagingException e) {
+                boolean tlsProblem = hasCause(e, SSLException.class)
+                        || String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT).contains("STARTTLS");
+                throw new Refusal(SysExit.TEMPFAIL, tlsProblem ? "4.7.5" : "4.4.1",
+                        (tlsProblem ? "no " + (verify ? "verified " : "") + "TLS with " : "cannot connect to ")
+                                + s.name() + ": " + reason(e));
+            }
+            return new Connection(session, t, verify);
+        }
+
+        private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+            Throwable t = e;
+            for (int i = 0; i < 10 && t != null; i++) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+                t = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException()
+                        : t.getCause();
+            }
+            return false;
+        }
+
+        void close() {
+            try {
+                transport.close();
+            } catch (MessagingException | RuntimeException e) {
+                // the far side went away already; nothing was pending
+            }
+        }
+    }
+}
