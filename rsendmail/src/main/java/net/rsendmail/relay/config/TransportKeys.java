@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.config.NumericAddress;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.ConfigFile.Entry;
 import net.rsendmail.config.HostPort;
