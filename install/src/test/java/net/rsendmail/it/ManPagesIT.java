@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ManPagesIT {
     static final Path MAN = Path.of("src", "man");
     /** A definition-list term of a KEYS section: {@code **key** VALUE} at the start of a line. */
-    static final Pattern TERM = Pattern.compile("^\\*\\*([a-z_]+)\\*\\*");
+    static final Pattern TERM = Pattern.compile("^\\*\\*([a-z0-9_]+)\\*\\*");
 
     @TempDir
     Path tmp;

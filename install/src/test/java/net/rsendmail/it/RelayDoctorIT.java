@@ -70,8 +70,9 @@ class RelayDoctorIT {
     }
 
     private static Proc.Result doctor(String... args) {
+        Path conf = Files2.write(dir.resolve("rsendmail.conf"), "sendmail /bin/cat\n");
         List<String> cmd = new ArrayList<>(List.of(Dist.rsendmail().toString(), "doctor", "--dns-server", knot.server(),
-                "--trust-anchor", knot.trustAnchor.toString()));
+                "--trust-anchor", knot.trustAnchor.toString(), "--config", conf.toString()));
         cmd.addAll(List.of(args));
         return Proc.run(cmd, null, Duration.ofSeconds(120), null, dir);
     }
@@ -92,7 +93,8 @@ class RelayDoctorIT {
         assertTrue(line(r, "PASS", "dmarc good.test").contains("p=reject"), r::toString);
         line(r, "PASS", "mta-sts good.test");
         line(r, "PASS", "tls-rpt good.test");
-        assertTrue(r.out().contains("all 7 checks passed"), r::toString);
+        assertTrue(line(r, "PASS", "transport sendmail").contains("/bin/cat is executable"), r::toString);
+        assertTrue(r.out().contains("all 8 checks passed"), r::toString);
     }
 
     @Test

@@ -384,4 +384,24 @@ class SmarthostIT {
                 Map.of(), Duration.ofSeconds(30));
         assertEquals("pass", v.out().strip(), () -> v + new String(got.get(0).raw(), StandardCharsets.UTF_8));
     }
+
+    /** rsendmail doctor reaches each configured smarthost as a delivery would: TLS verified, AUTH accepted. */
+    @Test
+    void theDoctorReachesTheSmarthostAsADeliveryWould() {
+        Path conf = Files2.write(w.dir.resolve("doctor.conf"), "sendmail /bin/cat\n"
+                + "transport smtp://127.0.0.1:" + auth + "\nsmtp_ca_file " + ca.caCert()
+                + "\nsmtp_auth PLAIN\nsmtp_user " + USER + "\nsmtp_secret_file " + secretFile() + "\n"
+                + "[policy selfsigned]\ntransport smtp://127.0.0.1:" + self + "\n"
+                + "[policy local]\ntransport sendmail\n");
+        Proc.Result r = Proc.run(List.of(Dist.rsendmail().toString(), "doctor", "--config", conf.toString(), "--domain",
+                "client.test", "--egress", "192.0.2.1", "--dns-server", "127.0.0.1:9"), null,
+                java.time.Duration.ofSeconds(120), null, w.dir);
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("PASS  transport smtp://127.0.0.1:" + auth + " ")
+                && l.contains("connected, TLS with a verified certificate, AUTH PLAIN as " + USER + " accepted")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  transport smtp://127.0.0.1:" + self + " ")
+                && l.contains("4.7.5")), r::toString);
+        assertTrue(r.out().contains("fix: give smtp_ca_file the smarthost's CA"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("PASS  transport sendmail ")), r::toString);
+    }
 }

@@ -8,16 +8,18 @@ import net.rsendmail.config.NumericAddress;
 import net.rsendmail.dns.DnsName;
 import net.rsendmail.dns.DnsSettings;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.relay.config.RelayConfig;
 
 /**
  * {@code rsendmail doctor --domain D [--egress ADDR]… [--selector S]… [--dns-server ADDR[:PORT]]…
  * [--trust-anchor FILE] [--json]}: the admin's words, each checked (a domain name, numeric
  * addresses, DKIM selectors as DNS labels).
  */
-record DoctorArgs(String domain, List<InetAddress> egress, List<String> selectors, DnsSettings dns, boolean json) {
+record DoctorArgs(String domain, List<InetAddress> egress, List<String> selectors, DnsSettings dns, boolean json,
+                  Path config, boolean configExplicit) {
 
     static final String USAGE = "usage: rsendmail doctor --domain DOMAIN [--egress ADDR]... [--selector SELECTOR]..."
-            + " [--dns-server ADDR[:PORT]]... [--trust-anchor FILE] [--json]";
+            + " [--dns-server ADDR[:PORT]]... [--trust-anchor FILE] [--config FILE] [--json]";
 
     static DoctorArgs parse(List<String> argv) throws Refusal {
         String domain = null;
@@ -26,6 +28,8 @@ record DoctorArgs(String domain, List<InetAddress> egress, List<String> selector
         List<java.net.InetSocketAddress> servers = new ArrayList<>();
         Path anchor = DnsSettings.DEBIAN_ROOT_KEY;
         boolean json = false;
+        Path config = RelayConfig.DEFAULT_FILE;
+        boolean explicit = false;
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
             if (a.equals("--json")) {
@@ -66,6 +70,10 @@ record DoctorArgs(String domain, List<InetAddress> egress, List<String> selector
                 case "--trust-anchor":
                     anchor = Path.of(v);
                     break;
+                case "--config":
+                    config = Path.of(v);
+                    explicit = true;
+                    break;
                 default:
                     throw Refusal.usage("unknown option '" + a + "'");
             }
@@ -74,7 +82,7 @@ record DoctorArgs(String domain, List<InetAddress> egress, List<String> selector
             throw Refusal.usage("--domain is required");
         }
         return new DoctorArgs(domain, egress, selectors, new DnsSettings(servers, DnsSettings.DEFAULT_TIMEOUT, anchor),
-                json);
+                json, config, explicit);
     }
 
     private static String name(String v, String option) throws Refusal {

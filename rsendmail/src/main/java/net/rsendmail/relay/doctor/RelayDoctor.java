@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import net.rsendmail.dns.DnsResolver;
@@ -13,6 +16,12 @@ import net.rsendmail.dns.DnsSetupException;
 import net.rsendmail.doctor.DomainChecks;
 import net.rsendmail.doctor.Finding;
 import net.rsendmail.doctor.Report;
+import net.rsendmail.config.ConfigException;
+import net.rsendmail.mail.Refusal;
+import net.rsendmail.relay.config.RelayConfig;
+import net.rsendmail.relay.config.RelayConfigReader;
+import net.rsendmail.relay.transport.Transports;
+import net.rsendmail.relay.transport.TransportSetting;
 
 /**
  * {@code rsendmail doctor}: whether mail from a domain, leaving through this relay's egress
@@ -56,7 +65,45 @@ final class RelayDoctor {
         }
         report.add(checks.dmarc(d));
         checks.tlsPolicy(d).forEach(report::add);
+        transports(report, args);
         return report;
+    }
+
+    /** Each transport the config names (top level and policies) reached as a delivery would. */
+    static void transports(Report report, DoctorArgs args) {
+        RelayConfig config;
+        try {
+            config = RelayConfigReader.load(args.config(), args.configExplicit());
+        } catch (ConfigException e) {
+            report.add(Finding.fail("config", e.getMessage(), "correct that line (rsendmail.conf(5); rsendmail --check)"));
+            return;
+        }
+        Set<TransportSetting> seen = new LinkedHashSet<>();
+        seen.add(config.transport());
+        config.policies().values().forEach(p -> seen.add(p.transport()));
+        for (TransportSetting t : seen) {
+            String check = "transport " + describe(t);
+            if (t instanceof TransportSetting.Smtp smtp) {
+                try {
+                    report.add(Finding.pass(check, Transports.reach(smtp.settings())));
+                } catch (Refusal r) {
+                    report.add(Finding.fail(check, r.line(), r.status().equals("4.7.8")
+                            ? "check smtp_user and the secret (smtp_secret_file / smtp_secret_command)"
+                            : r.status().equals("4.7.5") ? "give smtp_ca_file the smarthost's CA, or fix its certificate"
+                            + " (its name must be the transport's host)" : "check the transport's host and port,"
+                            + " and that this machine may connect there (firewall, source_address)"));
+                }
+            } else if (Files.isExecutable(config.sendmail())) {
+                report.add(Finding.pass(check, config.sendmail() + " is executable"));
+            } else {
+                report.add(Finding.fail(check, config.sendmail() + " is not an executable file",
+                        "install the relay's MTA, or set: sendmail /ABSOLUTE/PATH"));
+            }
+        }
+    }
+
+    private static String describe(TransportSetting t) {
+        return t instanceof TransportSetting.Smtp s ? s.settings().name() : "sendmail";
     }
 
     /** The addresses mail could leave from: neither loopback, link-local, private nor unique-local. */

@@ -185,6 +185,24 @@ final class SmtpTransport implements Transport {
         return false;
     }
 
+    /**
+     * Connects as a delivery would (TLS, certificate check, AUTH) and says QUIT: what the doctor
+     * reports. Returns what was proven; a {@link Refusal} says what failed, as a delivery would.
+     */
+    public static String reach(SmtpSettings s) throws Refusal {
+        Connection c = Connection.open(s, s.tls() == SmtpSettings.TlsMode.VERIFY);
+        try {
+            SmtpSettings.TlsMode m = s.tls();
+            String tls = c.verifies ? ", TLS with a verified certificate"
+                    : s.implicitTls() || m == SmtpSettings.TlsMode.ENCRYPT ? ", TLS (certificate not checked)"
+                    : m == SmtpSettings.TlsMode.MAY ? ", TLS if offered (certificate not checked)" : ", no TLS";
+            return "connected" + tls + s.auth().map(a -> ", AUTH " + a.mechanism() + " as " + a.user() + " accepted").orElse("")
+                    + (c.transport.supportsExtension("REQUIRETLS") ? ", REQUIRETLS offered" : "");
+        } finally {
+            c.close();
+        }
+    }
+
     /** The open connection for this kind of message, checked, or a new one. */
     private Connection connection(boolean relax) throws Refusal {
         Connection c = relax ? relaxed : verified;

@@ -14,4 +14,9 @@ public final class Transports {
         }
         return new SendmailTransport(sendmail, mtaTimeout);
     }
+
+    /** Connects to the smarthost as a delivery would, then QUIT (the doctor): what was proven. */
+    public static String reach(SmtpSettings settings) throws net.rsendmail.mail.Refusal {
+        return SmtpTransport.reach(settings);
+    }
 }
