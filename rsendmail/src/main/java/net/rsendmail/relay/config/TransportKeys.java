@@ -132,9 +132,12 @@ public final class TransportKeys {
         if ((file == null) == (command == null)) {
             throw mech.error("smtp_auth needs one of smtp_secret_file and smtp_secret_command");
         }
-        if (!implicit && (tls == TlsMode.NONE || tls == TlsMode.MAY)) {
-            // The secret must never go out in plain text (RFC 4954 §4, RFC 8314 §5.1).
-            throw mech.error("smtp_auth needs smtp_tls encrypt or verify, or smtps://");
+        if (tls != TlsMode.VERIFY) {
+            // The secret goes only to the smarthost itself: never in plain text (RFC 4954 §4, RFC 8314
+            // §5.1), and never over TLS whose certificate was not checked (anyone in the path could
+            // present one and collect it).
+            throw mech.error("smtp_auth needs smtp_tls verify (the default): the secret goes only to a smarthost"
+                    + " whose certificate was checked");
         }
         Secret secret = file != null ? new Secret.File(ConfigFile.absolutePath(file))
                 : new Secret.Command(command(command), SECRET_COMMAND_TIMEOUT);

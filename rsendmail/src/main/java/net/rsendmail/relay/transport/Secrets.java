@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
@@ -69,32 +70,38 @@ final class Secrets {
         int n = 0;
         try (InputStream in = p.getInputStream()) {
             long deadline = System.nanoTime() + c.timeout().toNanos();
-            // Reads until end of output; a command that outlives its timeout is killed, which ends the read.
+            // Reads up to the first line end (the secret) or the end of output. At the deadline the
+            // command is killed, and with it what it started: noted while it ran, since a grandchild
+            // can hold the output open after the command itself has exited.
+            Set<ProcessHandle> family = ConcurrentHashMap.newKeySet();
             Thread killer = new Thread(() -> {
                 try {
-                    if (!p.waitFor(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                        p.destroyForcibly();
+                    while (System.nanoTime() < deadline) {
+                        p.descendants().forEach(family::add);
+                        Thread.sleep(50);
                     }
+                    family.forEach(ProcessHandle::destroyForcibly);
+                    kill(p);
                 } catch (InterruptedException e) {
-                    p.destroyForcibly();
+                    family.forEach(ProcessHandle::destroyForcibly); // the answer is in: nothing may linger
                 }
             }, "secret-command-timeout");
             killer.setDaemon(true);
             killer.start();
             int r;
-            while (n < out.length && (r = in.read(out, n, out.length - n)) >= 0) {
+            while (n < out.length && !hasLineEnd(out, n) && (r = in.read(out, n, out.length - n)) >= 0) {
                 n += r;
             }
             if (!p.waitFor(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                kill(p);
                 throw Refusal.config(name + ": no answer within " + c.timeout().toSeconds() + " s");
             }
-            killer.interrupt(); // it has exited: the watcher's kill is a no-op
+            killer.interrupt(); // it has exited; what it left running is stopped
         } catch (IOException e) {
-            p.destroyForcibly();
+            kill(p);
             throw Refusal.config(name + ": " + OsReason.of(e));
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
             throw Refusal.temporary(name + ": interrupted");
         }
@@ -115,5 +122,20 @@ final class Secrets {
             throw Refusal.config(name + ": empty first line, no secret");
         }
         return line;
+    }
+
+    private static boolean hasLineEnd(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The command and what it runs now. */
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 }

@@ -61,12 +61,12 @@ class TransportKeysTest {
 
     @Test
     void everyKey() throws Exception {
-        SmtpSettings s = smtp(read("transport smtp://smarthost.example.net:587\nsmtp_tls encrypt\n"
+        SmtpSettings s = smtp(read("transport smtp://smarthost.example.net:587\nsmtp_tls verify\n"
                 + "smtp_ca_file /etc/ssl/ca.pem\nsmtp_client_cert /etc/c.pem\nsmtp_client_key /etc/k.pem\n"
                 + "smtp_auth login\nsmtp_user relay@example.net\nsmtp_secret_file /etc/rsendmail/secret\n"
                 + "helo_name relay.example.net\nsource_address 192.0.2.7\nsmtp_connect_timeout 5\n"
                 + "smtp_timeout 60\nsmtp_socks5 127.0.0.1:1080\n").transport());
-        assertEquals(TlsMode.ENCRYPT, s.tls());
+        assertEquals(TlsMode.VERIFY, s.tls());
         assertEquals(Optional.of(Path.of("/etc/ssl/ca.pem")), s.caFile());
         assertEquals(Optional.of(Path.of("/etc/c.pem")), s.clientCert());
         assertEquals(Optional.of(Path.of("/etc/k.pem")), s.clientKey());
@@ -123,8 +123,10 @@ class TransportKeysTest {
         "transport smtp://a\\nsmtp_auth PLAIN;        2: smtp_auth needs smtp_user",
         "transport smtp://a\\nsmtp_auth PLAIN\\nsmtp_user u; 2: smtp_auth needs one of smtp_secret_file and smtp_secret_command",
         "transport smtp://a\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s\\nsmtp_secret_command /c; 2: smtp_auth needs one of",
-        "transport smtp://a\\nsmtp_tls may\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls encrypt or verify, or smtps://",
-        "transport smtp://a\\nsmtp_tls none\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls encrypt or verify",
+        "transport smtp://a\\nsmtp_tls may\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls verify (the default)",
+        "transport smtp://a\\nsmtp_tls none\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls verify",
+        "transport smtp://a\\nsmtp_tls encrypt\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls verify",
+        "transport smtps://a\\nsmtp_tls encrypt\\nsmtp_auth PLAIN\\nsmtp_user u\\nsmtp_secret_file /s; 3: smtp_auth needs smtp_tls verify",
         "transport smtp://a\\nsmtp_user u;            2: smtp_user without smtp_auth",
         "transport smtp://a\\nsmtp_secret_file /s;    2: smtp_secret_file without smtp_auth",
         "transport smtp://a\\nsmtp_user a b;          2: smtp_user: expected one word of printable ASCII",
