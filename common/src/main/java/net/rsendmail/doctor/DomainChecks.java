@@ -47,9 +47,9 @@ public final class DomainChecks {
             fix = "publish one v=spf1 record with at most " + SpfEvaluator.MAX_LOOKUPS + " DNS-querying terms"
                     + " (include, a, mx, ptr, exists, redirect) that names " + mechanism;
         } else if (current.isPresent()) {
-            fix = record(domain, current.get().replaceFirst("(?i)^v=spf1", "v=spf1 " + mechanism));
+            fix = ZoneText.txt(domain, current.get().replaceFirst("(?i)^v=spf1", "v=spf1 " + mechanism));
         } else {
-            fix = record(domain, "v=spf1 " + mechanism + " ~all");
+            fix = ZoneText.txt(domain, "v=spf1 " + mechanism + " ~all");
         }
         return Finding.fail(check, v.result().word() + ": " + v.why(), fix);
     }
@@ -111,7 +111,7 @@ public final class DomainChecks {
     /** DMARC of {@code domain} (or of its parent, RFC 7489 §6.6.3), with what its policy means. */
     public Finding dmarc(String domain) {
         String check = "dmarc " + domain;
-        String fix = record("_dmarc." + domain, "v=DMARC1; p=quarantine; rua=mailto:postmaster@" + domain);
+        String fix = ZoneText.txt("_dmarc." + domain, "v=DMARC1; p=quarantine; rua=mailto:postmaster@" + domain);
         List<String> names = new ArrayList<>(List.of("_dmarc." + domain));
         int dot = domain.indexOf('.');
         if (dot > 0 && domain.indexOf('.', dot + 1) > 0) {
@@ -140,7 +140,7 @@ public final class DomainChecks {
                         + (p.rua().isPresent() ? "; reports to " + p.rua().get() : "; no aggregate reports (rua=)");
                 if (p.p() == DmarcRecord.Disposition.NONE) {
                     return Finding.warn(check, policy + ": monitoring only, failures are delivered as usual",
-                            "once reports show your mail passes: " + record("_dmarc." + domain,
+                            "once reports show your mail passes: " + ZoneText.txt("_dmarc." + domain,
                                     dmarc.get(0).replaceFirst("p=none", "p=quarantine")));
                 }
                 return Finding.pass(check, policy);
@@ -197,10 +197,10 @@ public final class DomainChecks {
     public List<Finding> tlsPolicy(String domain) {
         return List.of(
                 tagRecord("mta-sts " + domain, "_mta-sts." + domain, "STSv1", List.of("id"),
-                        record("_mta-sts." + domain, "v=STSv1; id=" + "20260101T000000")
+                        ZoneText.txt("_mta-sts." + domain, "v=STSv1; id=20260101T000000")
                                 + " and the policy at https://mta-sts." + domain + "/.well-known/mta-sts.txt"),
                 tagRecord("tls-rpt " + domain, "_smtp._tls." + domain, "TLSRPTv1", List.of("rua"),
-                        record("_smtp._tls." + domain, "v=TLSRPTv1; rua=mailto:postmaster@" + domain)));
+                        ZoneText.txt("_smtp._tls." + domain, "v=TLSRPTv1; rua=mailto:postmaster@" + domain)));
     }
 
     private Finding tagRecord(String check, String name, String version, List<String> required, String fix) {
@@ -243,9 +243,5 @@ public final class DomainChecks {
             return "DNSSEC validation failed: " + b.reason();
         }
         return a instanceof Answer.NxDomain ? "no such domain" : "no records";
-    }
-
-    private static String record(String name, String text) {
-        return ZoneText.txt(name, text);
     }
 }

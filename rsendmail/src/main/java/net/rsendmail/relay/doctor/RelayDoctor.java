@@ -4,24 +4,24 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.ArrayList;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import net.rsendmail.config.ConfigException;
 import net.rsendmail.dns.DnsResolver;
 import net.rsendmail.dns.DnsSetupException;
 import net.rsendmail.doctor.DomainChecks;
 import net.rsendmail.doctor.Finding;
 import net.rsendmail.doctor.Report;
-import net.rsendmail.config.ConfigException;
 import net.rsendmail.mail.Refusal;
 import net.rsendmail.relay.config.RelayConfig;
 import net.rsendmail.relay.config.RelayConfigReader;
-import net.rsendmail.relay.transport.Transports;
 import net.rsendmail.relay.transport.TransportSetting;
+import net.rsendmail.relay.transport.Transports;
 
 /**
  * {@code rsendmail doctor}: whether mail from a domain, leaving through this relay's egress

@@ -158,10 +158,10 @@ public final class ClientDoctor {
         try (SshSender ssh = new SshSender(config.withRelays(List.of(relay)))) {
             SshSender.BatchStart start = ssh.openBatch(new RelayModes(null), true, Identity.domain(config.domain()));
             if (start.failure() != null) {
-                report.add(connectFailure(report, name, start.failure(), config, relay, ssh.hostKeyRule()));
+                connectFailure(name, start.failure(), config, relay, ssh.hostKeyRule()).forEach(report::add);
                 return;
             }
-            report.add(Finding.pass(name + ": reachable", "SSH to " + relay.host() + " port " + relay.port()));
+            report.add(reachable(name, relay));
             report.add(Finding.pass(name + ": host key", ssh.hostKeyRule()));
             report.add(Finding.pass(name + ": our key", "accepted for user " + relay.user() + " ("
                     + (config.certificate() != null ? "certificate " + config.certificate() : config.identity()) + ")"));
@@ -217,27 +217,31 @@ public final class ClientDoctor {
                 + " (nothing sent: the envelope ended with RSET)");
     }
 
-    private static Finding connectFailure(Report report, String name, Outcome o, ClientConfig config, RelayAddress relay,
-                                          String hostKeyRule) {
+    private static Finding reachable(String name, RelayAddress relay) {
+        return Finding.pass(name + ": reachable", "SSH to " + relay.host() + " port " + relay.port());
+    }
+
+    /** What a failed connection proved, up to the step that failed. */
+    private static List<Finding> connectFailure(String name, Outcome o, ClientConfig config, RelayAddress relay,
+                                                String hostKeyRule) {
         String why = o.text();
         switch (o.cause()) {
             case DNS:
             case REFUSED:
             case TIMEOUT:
             case UNREACHABLE:
-                return Finding.fail(name + ": reachable", why, "check the relay line (host, port) and that the relay's"
-                        + " sshd or rsendmail serve listens there: ssh -p " + relay.port() + " " + relay.user() + "@"
-                        + relay.host());
+                return List.of(Finding.fail(name + ": reachable", why, "check the relay line (host, port) and that the"
+                        + " relay's sshd or rsendmail serve listens there: ssh -p " + relay.port() + " " + relay.user()
+                        + "@" + relay.host()));
             case HOST_KEY:
-                return Finding.fail(name + ": host key", why, "on the relay, compare the fingerprint: ssh-keygen -lf"
-                        + " its host key's .pub (rsendmail serve: the host_key file's); if it matches, add the line"
-                        + " named above to " + config.knownHosts());
-            case AUTH:
-                report.add(Finding.pass(name + ": reachable", "SSH to " + relay.host() + " port " + relay.port()));
-                report.add(Finding.pass(name + ": host key", hostKeyRule));
-                return Finding.fail(name + ": our key", why, authorizedKeysLine(config));
+                return List.of(Finding.fail(name + ": host key", why, "on the relay, compare the fingerprint: ssh-keygen"
+                        + " -lf its host key's .pub (rsendmail serve: the host_key file's); if it matches, add the line"
+                        + " named above to " + config.knownHosts()));
+            case AUTH: // the key exchange went through: reachable, host key trusted
+                return List.of(reachable(name, relay), Finding.pass(name + ": host key", hostKeyRule),
+                        Finding.fail(name + ": our key", why, authorizedKeysLine(config)));
             default:
-                return Finding.fail(name, why, "run sshsendmail -v -q to see the conversation with the relay");
+                return List.of(Finding.fail(name, why, "run sshsendmail -v -q to see the conversation with the relay"));
         }
     }
 
