@@ -29,11 +29,20 @@ public final class TestCa {
 
     /** A key and a certificate signed by this CA for {@code 127.0.0.1} and {@code localhost}: {key, cert}. */
     public Path[] server(String name) {
+        return server(name, "localhost");
+    }
+
+    /** A key and a certificate signed by this CA for {@code 127.0.0.1} and the host names given: {key, cert}. */
+    public Path[] server(String name, String... hosts) {
         String key = file(name + ".key");
         String csr = file(name + ".csr");
         String cert = file(name + ".pem");
+        StringBuilder san = new StringBuilder("IP:127.0.0.1");
+        for (String h : hosts) {
+            san.append(",DNS:").append(h);
+        }
         Path ext = Files2.write(dir.resolve(name + ".ext"),
-                "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+                "subjectAltName=" + san + "\nextendedKeyUsage=serverAuth,clientAuth\n");
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
                 "-subj", "/CN=" + name);
         openssl("x509", "-req", "-in", csr, "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial",
@@ -48,6 +57,16 @@ public final class TestCa {
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
                 "-out", cert, "-days", "1", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
         return new Path[] {Path.of(key), Path.of(cert)};
+    }
+
+    /**
+     * The SHA-256 of the certificate's SubjectPublicKeyInfo, in hex, as openssl computes it: the
+     * data of a {@code 3 1 1} TLSA record (RFC 6698 §2.1, RFC 7672 §3.1.1).
+     */
+    public String spkiSha256(Path cert) {
+        return Proc.check(dir, "/bin/sh", "-c", "/usr/bin/openssl x509 -in \"$1\" -noout -pubkey"
+                + " | /usr/bin/openssl pkey -pubin -outform DER | /usr/bin/openssl dgst -sha256 -r", "sh", cert.toString())
+                .out().split(" ")[0].strip();
     }
 
     private String file(String name) {

@@ -19,7 +19,7 @@ import net.rsendmail.client.cli.Terminal;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.ClientConfigReader;
 import net.rsendmail.client.config.Deliverable;
-import net.rsendmail.client.config.Durations;
+import net.rsendmail.config.Durations;
 import net.rsendmail.client.config.LoadedConfig;
 import net.rsendmail.client.delivery.DeliveryLoop;
 import net.rsendmail.client.outcome.ExitCodes;

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.rsendmail.config.ConfigException;
+import net.rsendmail.config.Durations;
+import net.rsendmail.dns.DnsSettings;
 import net.rsendmail.config.NumericAddress;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.ConfigFile.Entry;
 import net.rsendmail.config.HostPort;
 import net.rsendmail.mail.AddressException;
 import net.rsendmail.mail.Mailbox;
+import net.rsendmail.relay.transport.InetProtocols;
 import net.rsendmail.relay.transport.SmtpSettings;
 import net.rsendmail.relay.transport.SmtpSettings.Mechanism;
 import net.rsendmail.relay.transport.SmtpSettings.Secret;
@@ -33,7 +36,12 @@ public final class TransportKeys {
     /** The transport keys; rsendmail.conf(5) documents each (ManPagesIT checks both ways). */
     public static final Set<String> KEYS = Set.of("transport", "smtp_tls", "smtp_ca_file", "smtp_client_cert",
             "smtp_client_key", "smtp_auth", "smtp_user", "smtp_secret_file", "smtp_secret_command", "helo_name",
-            "source_address", "smtp_connect_timeout", "smtp_timeout", "smtp_socks5");
+            "source_address", "smtp_connect_timeout", "smtp_timeout", "smtp_socks5", "inet_protocols", "dns_servers",
+            "dns_timeout", "dns_trust_anchor");
+    /** Keys only {@code transport mx} uses: where its DNS answers come from. */
+    static final Set<String> MX_KEYS = Set.of("dns_servers", "dns_timeout", "dns_trust_anchor");
+    /** Keys of a smarthost's AUTH, which an MX is never given. */
+    static final Set<String> AUTH_KEYS = Set.of("smtp_auth", "smtp_user", "smtp_secret_file", "smtp_secret_command");
     static final Duration SECRET_COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, Entry> given;
@@ -74,6 +82,9 @@ public final class TransportKeys {
             case "source_address": sourceAddress(e); break;
             case "smtp_connect_timeout": case "smtp_timeout": seconds(e); break;
             case "smtp_socks5": hostPort(e, -1); break;
+            case "inet_protocols": inet(e); break;
+            case "dns_servers": case "dns_trust_anchor": new DnsSettings.Builder().accept(e); break;
+            case "dns_timeout": dnsTimeout(new DnsSettings.Builder(), e); break;
             default: throw new IllegalStateException(e.key());
         }
     }
@@ -85,14 +96,25 @@ public final class TransportKeys {
             for (Entry e : given.values()) {
                 // Keys inherited from the top level by a policy that chose sendmail are simply not used.
                 if (e != t && (t == null || java.util.Objects.equals(e.sectionName(), t.sectionName()))) {
-                    throw e.error(e.key() + " needs transport smtp://HOST or smtps://HOST (the transport here is sendmail)");
+                    throw e.error(e.key() + " needs transport smtp://HOST, smtps://HOST or mx (the transport here is"
+                            + " sendmail)");
                 }
             }
             return new TransportSetting.Sendmail();
         }
+        boolean mx = t.value().equals("mx");
+        for (Entry e : given.values()) {
+            // as above: what a policy inherited but its transport does not use is left alone
+            boolean foreign = mx ? AUTH_KEYS.contains(e.key()) : MX_KEYS.contains(e.key());
+            if (foreign && java.util.Objects.equals(e.sectionName(), t.sectionName())) {
+                throw e.error(mx ? e.key() + " is for a smarthost: transport mx authenticates to no one"
+                        : e.key() + " is for transport mx (a smarthost's name goes to the system resolver)");
+            }
+        }
         boolean implicit = t.value().startsWith("smtps://");
-        HostPort host = transport(t);
-        TlsMode tls = given.containsKey("smtp_tls") ? tls(given.get("smtp_tls")) : TlsMode.VERIFY;
+        HostPort host = mx ? new HostPort("mx", SmtpSettings.SMTP_PORT) : transport(t);
+        // RFC 7435: opportunistic TLS towards MX hosts, unless DANE asks for more; a smarthost is verified
+        TlsMode tls = given.containsKey("smtp_tls") ? tls(given.get("smtp_tls")) : mx ? TlsMode.MAY : TlsMode.VERIFY;
         if (implicit && tls == TlsMode.NONE) {
             throw given.get("smtp_tls").error("smtp_tls none contradicts smtps:// (TLS from the first byte)");
         }
@@ -102,15 +124,47 @@ public final class TransportKeys {
             Entry one = given.get(cert.isPresent() ? "smtp_client_cert" : "smtp_client_key");
             throw one.error("smtp_client_cert and smtp_client_key go together");
         }
-        Optional<SmtpAuth> auth = auth(implicit, tls);
+        Optional<SmtpAuth> auth = mx ? Optional.empty() : auth(implicit, tls);
         Optional<HostPort> socks = given.containsKey("smtp_socks5")
                 ? Optional.of(hostPort(given.get("smtp_socks5"), -1)) : Optional.empty();
-        return new TransportSetting.Smtp(new SmtpSettings(host, implicit, tls, path("smtp_ca_file"), cert, key, auth,
+        SmtpSettings smtp = new SmtpSettings(host, implicit, tls, path("smtp_ca_file"), cert, key, auth,
                 given.containsKey("helo_name") ? Optional.of(heloName(given.get("helo_name"))) : Optional.empty(),
                 given.containsKey("source_address") ? Optional.of(sourceAddress(given.get("source_address")))
                         : Optional.empty(),
                 duration("smtp_connect_timeout", SmtpSettings.DEFAULT_CONNECT_TIMEOUT),
-                duration("smtp_timeout", SmtpSettings.DEFAULT_TIMEOUT), socks));
+                duration("smtp_timeout", SmtpSettings.DEFAULT_TIMEOUT), socks,
+                given.containsKey("inet_protocols") ? inet(given.get("inet_protocols")) : InetProtocols.ALL);
+        if (!mx) {
+            return new TransportSetting.Smtp(smtp);
+        }
+        DnsSettings.Builder dns = new DnsSettings.Builder();
+        for (String k : new String[] {"dns_servers", "dns_trust_anchor"}) {
+            if (given.containsKey(k)) {
+                dns.accept(given.get(k));
+            }
+        }
+        if (given.containsKey("dns_timeout")) {
+            dnsTimeout(dns, given.get("dns_timeout"));
+        }
+        return new TransportSetting.Mx(smtp, dns.build());
+    }
+
+    private static void dnsTimeout(DnsSettings.Builder b, Entry e) throws ConfigException {
+        try {
+            b.timeout(e, Durations.parse(e.value()));
+        } catch (IllegalArgumentException x) {
+            throw e.error("dns_timeout: " + x.getMessage());
+        }
+    }
+
+    /** {@code inet_protocols ipv4|ipv6|all}. */
+    private static InetProtocols inet(Entry e) throws ConfigException {
+        switch (e.value()) {
+            case "ipv4": return InetProtocols.IPV4;
+            case "ipv6": return InetProtocols.IPV6;
+            case "all": return InetProtocols.ALL;
+            default: throw e.error("inet_protocols: expected ipv4, ipv6 or all, not '" + printable(e.value()) + "'");
+        }
     }
 
     private Optional<SmtpAuth> auth(boolean implicit, TlsMode tls) throws ConfigException {
@@ -154,18 +208,17 @@ public final class TransportKeys {
         return e == null ? byDefault : Duration.ofSeconds(seconds(e));
     }
 
-    /** {@code sendmail}, {@code smtp://HOST[:PORT]}, {@code smtps://HOST[:PORT]}; null for sendmail. */
+    /** {@code sendmail}, {@code mx}, {@code smtp://HOST[:PORT]}, {@code smtps://HOST[:PORT]}; null for sendmail and mx. */
     private static HostPort transport(Entry e) throws ConfigException {
         String v = e.value();
         if (e.words().size() != 1) {
-            throw e.error("transport: expected one of sendmail, smtp://HOST[:PORT], smtps://HOST[:PORT]");
+            throw e.error("transport: expected one of sendmail, mx, smtp://HOST[:PORT], smtps://HOST[:PORT]");
         }
         if (v.equals("sendmail")) {
             return null;
         }
         if (v.equals("mx")) {
-            throw e.error("transport mx: direct delivery to each domain's MX is not supported yet;"
-                    + " use sendmail or smtp://HOST[:PORT]");
+            return null;
         }
         if (v.startsWith("smtp://")) {
             return hostPort(e, v.substring(7), SmtpSettings.SMTP_PORT);
@@ -173,7 +226,7 @@ public final class TransportKeys {
         if (v.startsWith("smtps://")) {
             return hostPort(e, v.substring(8), SmtpSettings.SMTPS_PORT);
         }
-        throw e.error("transport: expected one of sendmail, smtp://HOST[:PORT], smtps://HOST[:PORT], not '"
+        throw e.error("transport: expected one of sendmail, mx, smtp://HOST[:PORT], smtps://HOST[:PORT], not '"
                 + printable(v) + "'");
     }
 

@@ -17,6 +17,7 @@ public final class DoctorMain {
 
     public static void main(String[] argv) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        net.rsendmail.relay.log.LibraryLogs.silence(); // the report is the output, --json above all
         int code;
         try {
             DoctorArgs args = DoctorArgs.parse(List.of(argv));

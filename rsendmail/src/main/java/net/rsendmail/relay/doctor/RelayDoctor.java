@@ -93,6 +93,13 @@ final class RelayDoctor {
                             + " (its name must be the transport's host)" : "check the transport's host and port,"
                             + " and that this machine may connect there (firewall, source_address)"));
                 }
+            } else if (t instanceof TransportSetting.Mx mx) {
+                try {
+                    report.add(Finding.pass(check, Transports.reach(mx)));
+                } catch (Refusal r) {
+                    report.add(Finding.fail(check, r.line(), "set dns_servers or dns_trust_anchor in rsendmail.conf"
+                            + " (Debian: apt install dns-root-data)"));
+                }
             } else if (Files.isExecutable(config.sendmail())) {
                 report.add(Finding.pass(check, config.sendmail() + " is executable"));
             } else {
@@ -103,7 +110,8 @@ final class RelayDoctor {
     }
 
     private static String describe(TransportSetting t) {
-        return t instanceof TransportSetting.Smtp s ? s.settings().name() : "sendmail";
+        return t instanceof TransportSetting.Smtp s ? s.settings().name() : t instanceof TransportSetting.Mx ? "mx"
+                : "sendmail";
     }
 
     /** The addresses mail could leave from: neither loopback, link-local, private nor unique-local. */

@@ -15,6 +15,7 @@ import net.rsendmail.config.HostPort;
  * @param clientCert  a PEM certificate chain with {@code clientKey} (PKCS#8 PEM), both or neither
  * @param heloName    the EHLO name; empty: the local host name
  * @param socks5      a SOCKS5 proxy to connect through (no proxy authentication)
+ * @param inet        the address families to connect over
  */
 public record SmtpSettings(
         HostPort host,
@@ -28,7 +29,8 @@ public record SmtpSettings(
         Optional<InetAddress> sourceAddress,
         Duration connectTimeout,
         Duration timeout,
-        Optional<HostPort> socks5) {
+        Optional<HostPort> socks5,
+        InetProtocols inet) {
 
     public static final int SMTP_PORT = 25;
     public static final int SMTPS_PORT = 465;
@@ -45,6 +47,15 @@ public record SmtpSettings(
         ENCRYPT,
         /** TLS required, the certificate chain and the host name checked (RFC 6125). */
         VERIFY
+    }
+
+    /**
+     * These settings for one next hop of {@code transport mx}: {@code host} on port 25 with STARTTLS,
+     * {@code tls} as DANE or MTA-STS raised it.
+     */
+    public SmtpSettings forHop(String host, TlsMode tls) {
+        return new SmtpSettings(new HostPort(host, SMTP_PORT), false, tls, caFile, clientCert, clientKey, auth, heloName,
+                sourceAddress, connectTimeout, timeout, socks5, inet);
     }
 
     /** The far side in log and reply text: {@code smtp://host:port}. */

@@ -6,6 +6,8 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
+import net.rsendmail.dns.Tlsa;
 import net.rsendmail.lmtp.Reply;
 import net.rsendmail.mail.HeaderBlock;
 import net.rsendmail.mail.Printable;
@@ -51,12 +54,26 @@ final class SmtpTransport implements Transport {
     }
 
 
+    /** At most this many addresses of one host are tried (Postfix: smtp_mx_address_limit 5). */
+    static final int MAX_ADDRESSES = 5;
+
     private final SmtpSettings settings;
+    /** The addresses to try in order; null: the host's, from the system resolver, when first needed. */
+    private List<InetAddress> addresses;
+    private final List<Tlsa> dane;
     private Connection verified;
     private Connection relaxed;
 
+    /** A smarthost: its name resolved by the system resolver. */
     SmtpTransport(SmtpSettings settings) {
+        this(settings, null, List.of());
+    }
+
+    /** One MX host of {@code transport mx}: its addresses from DNS, its usable TLSA records (DANE) if any. */
+    SmtpTransport(SmtpSettings settings, List<InetAddress> addresses, List<Tlsa> dane) {
         this.settings = settings;
+        this.addresses = addresses == null ? null : List.copyOf(addresses);
+        this.dane = List.copyOf(dane);
     }
 
     @Override
@@ -69,9 +86,7 @@ final class SmtpTransport implements Transport {
         if (envelope.sender() == null) {
             throw Refusal.usage("no envelope sender (-f) and no single From address: a smarthost needs one");
         }
-        boolean relax = !envelope.requireTls() && settings.tls() == SmtpSettings.TlsMode.VERIFY
-                && settings.auth().isEmpty() && tlsRequiredNo(spool);
-        Connection c = connection(relax);
+        Connection c = open(envelope, spool);
         if (envelope.requireTls() && !(c.verifies && c.transport.isSSL() && c.transport.supportsExtension("REQUIRETLS"))) {
             // RFC 8689 §4.2.1: not sent at all, each recipient refused
             Reply no = new Reply(550, "5.7.30", "REQUIRETLS support required (" + settings.name()
@@ -190,7 +205,7 @@ final class SmtpTransport implements Transport {
      * reports. Returns what was proven; a {@link Refusal} says what failed, as a delivery would.
      */
     public static String reach(SmtpSettings s) throws Refusal {
-        Connection c = Connection.open(s, s.tls() == SmtpSettings.TlsMode.VERIFY);
+        Connection c = Connection.open(s, resolve(s), List.of(), s.tls() == SmtpSettings.TlsMode.VERIFY);
         try {
             SmtpSettings.TlsMode m = s.tls();
             String tls = c.verifies ? ", TLS with a verified certificate"
@@ -203,6 +218,21 @@ final class SmtpTransport implements Transport {
         }
     }
 
+    /**
+     * Opens (or checks, when open) the connection this message goes over: what {@link #deliver}
+     * uses next. {@code transport mx} calls it first, to try the next MX host when
+     * this one cannot be reached.
+     */
+    void connect(Envelope envelope, Spool spool) throws Refusal {
+        open(envelope, spool);
+    }
+
+    private Connection open(Envelope envelope, Spool spool) throws Refusal {
+        boolean relax = !envelope.requireTls() && settings.tls() == SmtpSettings.TlsMode.VERIFY
+                && settings.auth().isEmpty() && tlsRequiredNo(spool);
+        return connection(relax);
+    }
+
     /** The open connection for this kind of message, checked, or a new one. */
     private Connection connection(boolean relax) throws Refusal {
         Connection c = relax ? relaxed : verified;
@@ -212,13 +242,44 @@ final class SmtpTransport implements Transport {
         if (c != null) {
             c.close();
         }
-        c = Connection.open(settings, !relax && settings.tls() == SmtpSettings.TlsMode.VERIFY);
+        if (addresses == null) {
+            addresses = resolve(settings);
+        }
+        c = Connection.open(settings, addresses, relax ? List.of() : dane,
+                !relax && settings.tls() == SmtpSettings.TlsMode.VERIFY);
         if (relax) {
             relaxed = c;
         } else {
             verified = c;
         }
         return c;
+    }
+
+    /**
+     * The smarthost's addresses of the families {@code inet_protocols} admits, from the system
+     * resolver (a numeric host is itself). Through a SOCKS5 proxy: none, the name is given as is.
+     */
+    static List<InetAddress> resolve(SmtpSettings s) throws Refusal {
+        if (s.socks5().isPresent()) {
+            return List.of();
+        }
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(s.host().host());
+        } catch (UnknownHostException e) {
+            throw new Refusal(SysExit.TEMPFAIL, "4.4.3", "cannot resolve " + s.name() + ": " + reason(e));
+        }
+        List<InetAddress> admitted = new ArrayList<>();
+        for (InetAddress a : all) {
+            if (s.inet().admits(a) && admitted.size() < MAX_ADDRESSES) {
+                admitted.add(a);
+            }
+        }
+        if (admitted.isEmpty()) {
+            throw new Refusal(SysExit.TEMPFAIL, "4.4.4", s.name() + " has no address that inet_protocols "
+                    + s.inet().word() + " admits");
+        }
+        return admitted;
     }
 
     private Refusal failure(String what, Exception e) {
@@ -267,11 +328,41 @@ final class SmtpTransport implements Transport {
             this.verifies = verifies;
         }
 
-        static Connection open(SmtpSettings s, boolean verify) throws Refusal {
+        /**
+         * Connects to each address in turn until one answers; a TLS or AUTH failure ends the
+         * attempt (another address of the same host would present the same). No address: the name.
+         */
+        static Connection open(SmtpSettings s, List<InetAddress> addresses, List<Tlsa> dane, boolean verify)
+                throws Refusal {
+            List<String> tries = addresses.isEmpty() ? List.of(s.host().host())
+                    : addresses.stream().map(InetAddress::getHostAddress).toList();
+            Refusal last = null;
+            for (String a : tries) {
+                try {
+                    return open(s, a, dane, verify);
+                } catch (Unreachable e) {
+                    last = e.refusal;
+                }
+            }
+            throw last;
+        }
+
+        /** One address that did not answer, so that the next is tried. */
+        private static final class Unreachable extends Exception {
+            final Refusal refusal;
+
+            Unreachable(Refusal refusal) {
+                super(refusal.reason(), null, false, false);
+                this.refusal = refusal;
+            }
+        }
+
+        private static Connection open(SmtpSettings s, String address, List<Tlsa> dane, boolean verify)
+                throws Refusal, Unreachable {
             String protocol = s.implicitTls() ? "smtps" : "smtp";
             String p = "mail." + protocol + ".";
             Properties props = new Properties();
-            props.put(p + "host", s.host().host());
+            props.put(p + "host", address);
             props.put(p + "port", Integer.toString(s.host().port()));
             props.put(p + "connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
             props.put(p + "timeout", Long.toString(s.timeout().toMillis()));
@@ -293,7 +384,7 @@ final class SmtpTransport implements Transport {
                         tls == SmtpSettings.TlsMode.ENCRYPT || tls == SmtpSettings.TlsMode.VERIFY));
             }
             if (s.implicitTls() || tls != SmtpSettings.TlsMode.NONE) {
-                props.put(p + "ssl.socketFactory", TlsSockets.factory(s, verify));
+                props.put(p + "ssl.socketFactory", TlsSockets.factory(s, verify, dane));
                 props.put(p + "ssl.checkserveridentity", "false"); // the JDK checks it in the handshake (TlsSockets)
             }
             String user = null;
@@ -312,16 +403,21 @@ final class SmtpTransport implements Transport {
             org.eclipse.angus.mail.smtp.SMTPTransport t;
             try {
                 t = (org.eclipse.angus.mail.smtp.SMTPTransport) session.getTransport(protocol);
-                t.connect(s.host().host(), s.host().port(), user, secret);
+                t.connect(address, s.host().port(), user, secret);
             } catch (AuthenticationFailedException e) {
                 throw new Refusal(SysExit.TEMPFAIL, "4.7.8", s.name() + " refused our authentication ("
                         + s.auth().get().mechanism() + " as " + user + "): " + reason(e));
             } catch (MessagingException e) {
                 boolean tlsProblem = hasCause(e, SSLException.class)
                         || String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT).contains("STARTTLS");
-                throw new Refusal(SysExit.TEMPFAIL, tlsProblem ? "4.7.5" : "4.4.1",
+                String at = address.equals(s.host().host()) ? "" : " [" + address + "]";
+                Refusal r = new Refusal(SysExit.TEMPFAIL, tlsProblem ? "4.7.5" : "4.4.1",
                         (tlsProblem ? "no " + (verify ? "verified " : "") + "TLS with " : "cannot connect to ")
-                                + s.name() + ": " + reason(e));
+                                + s.name() + at + ": " + reason(e));
+                if (tlsProblem) {
+                    throw r;
+                }
+                throw new Unreachable(r); // not answering, or not with 220: the next address may
             }
             return new Connection(session, t, verify);
         }

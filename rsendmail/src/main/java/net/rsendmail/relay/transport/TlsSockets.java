@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -26,6 +27,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import net.rsendmail.dns.Tlsa;
 import net.rsendmail.mail.OsReason;
 import net.rsendmail.mail.Refusal;
 
@@ -33,19 +35,25 @@ import net.rsendmail.mail.Refusal;
  * The TLS side of a smarthost connection, for STARTTLS and smtps alike. {@code verify}: the JDK's
  * trust store or {@code smtp_ca_file}, and the host name (or IP address) checked against the
  * certificate by the JDK (RFC 6125, the "HTTPS" endpoint identification); {@code may} and
- * {@code encrypt}: any certificate (RFC 7435 opportunistic security). A client certificate is
- * offered when configured.
+ * {@code encrypt}: any certificate (RFC 7435 opportunistic security); {@code verify} with TLSA
+ * records: DANE ({@link DaneTrust}). A client certificate is offered when configured. The name
+ * sent (SNI) and checked is always the configured host's (the MX host's), even when the
+ * connection goes to one of its addresses.
  */
 final class TlsSockets {
     private TlsSockets() {
     }
 
-    static SSLSocketFactory factory(SmtpSettings s, boolean verify) throws Refusal {
+    /** {@code dane}: the usable TLSA records of the host, or none (then PKIX under {@code verify}). */
+    static SSLSocketFactory factory(SmtpSettings s, boolean verify, List<Tlsa> dane) throws Refusal {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(keyManagers(s), verify ? trustManagers(s.caFile().orElse(null)) : new TrustManager[] {new AnyCertificate()},
-                    null);
-            return new Checked(ctx.getSocketFactory(), verify);
+            String name = s.host().host();
+            TrustManager[] trust = !verify ? new TrustManager[] {new AnyCertificate()}
+                    : dane.isEmpty() ? trustManagers(s.caFile().orElse(null))
+                    : new TrustManager[] {new DaneTrust(dane, "_" + s.host().port() + "._tcp." + name)};
+            ctx.init(keyManagers(s), trust, null);
+            return new Checked(ctx.getSocketFactory(), verify, name);
         } catch (GeneralSecurityException e) {
             throw Refusal.config("smarthost TLS setup: " + e.getMessage());
         }
@@ -149,14 +157,19 @@ final class TlsSockets {
         }
     }
 
-    /** Sets the JDK's host name check on every socket under {@code verify}. */
+    /**
+     * Layers TLS over the connected socket with {@code name} as the peer (SNI and the name
+     * checked), and sets the JDK's host name check under {@code verify}.
+     */
     private static final class Checked extends SSLSocketFactory {
         private final SSLSocketFactory d;
         private final boolean verify;
+        private final String name;
 
-        Checked(SSLSocketFactory d, boolean verify) {
+        Checked(SSLSocketFactory d, boolean verify, String name) {
             this.d = d;
             this.verify = verify;
+            this.name = name;
         }
 
         private Socket checked(Socket s) {
@@ -180,7 +193,7 @@ final class TlsSockets {
 
         @Override
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            return checked(d.createSocket(s, host, port, autoClose));
+            return checked(d.createSocket(s, name, port, autoClose)); // host: the address connected to
         }
 
         @Override

@@ -12,7 +12,23 @@ public final class Transports {
         if (setting instanceof TransportSetting.Smtp s) {
             return new SmtpTransport(s.settings());
         }
+        if (setting instanceof TransportSetting.Mx mx) {
+            return new MxTransport(mx);
+        }
         return new SendmailTransport(sendmail, mtaTimeout);
+    }
+
+    /** What direct delivery needs before any MX: a DNS resolver with its trust anchor. */
+    public static String reach(TransportSetting.Mx mx) throws net.rsendmail.mail.Refusal {
+        net.rsendmail.relay.log.LibraryLogs.silence();
+        try {
+            net.rsendmail.dns.DnsResolver.open(mx.dns());
+        } catch (net.rsendmail.dns.DnsSetupException e) {
+            throw net.rsendmail.mail.Refusal.config("transport mx: " + e.getMessage());
+        }
+        return "DNSSEC trust anchor " + mx.dns().trustAnchor() + " read; MX, address and TLSA records from "
+                + (mx.dns().servers().isEmpty() ? "/etc/resolv.conf's servers" : mx.dns().servers().toString())
+                + "; smtp_tls " + mx.smtp().tls().name().toLowerCase(java.util.Locale.ROOT) + " unless DANE asks for more";
     }
 
     /** Connects to the smarthost as a delivery would, then QUIT (the doctor): what was proven. */

@@ -61,7 +61,7 @@ class SmtpTransportTest {
         return new SmtpTransport(new SmtpSettings(new HostPort("127.0.0.1", server.port()), true,
                 SmtpSettings.TlsMode.ENCRYPT, Optional.empty(), Optional.empty(), Optional.empty(), auth,
                 Optional.of("relay.test"), Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Optional.empty()));
+                Optional.empty(), InetProtocols.ALL));
     }
 
     private Spool spool(String text) throws Exception {

@@ -1,5 +1,6 @@
 package net.rsendmail.client.config;
 
+import net.rsendmail.config.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import net.rsendmail.client.cli.QueueSelector;
 import net.rsendmail.client.config.ClientConfig;
-import net.rsendmail.client.config.Durations;
+import net.rsendmail.config.Durations;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.client.ssh.RelayModes;

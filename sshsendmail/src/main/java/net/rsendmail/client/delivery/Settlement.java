@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import net.rsendmail.client.bounce.Dsn;
 import net.rsendmail.client.config.ClientConfig;
-import net.rsendmail.client.config.Durations;
+import net.rsendmail.config.Durations;
 import net.rsendmail.client.log.ClientLog;
 import net.rsendmail.client.outcome.Outcome;
 import net.rsendmail.queue.Claim;

@@ -16,7 +16,7 @@ import java.util.Map;
 import net.rsendmail.client.cli.CommandLineParser;
 import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.config.Deliverable;
-import net.rsendmail.client.config.Durations;
+import net.rsendmail.config.Durations;
 import net.rsendmail.client.config.RelayAddress;
 import net.rsendmail.client.delivery.SyncDelivery;
 import net.rsendmail.client.outcome.ExitCodes;

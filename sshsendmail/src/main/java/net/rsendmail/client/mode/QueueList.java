@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import net.rsendmail.client.config.Durations;
+import net.rsendmail.config.Durations;
 import net.rsendmail.client.dkim.DkimSigner;
 import net.rsendmail.queue.MailQueue;
 import net.rsendmail.queue.QueueEntry;

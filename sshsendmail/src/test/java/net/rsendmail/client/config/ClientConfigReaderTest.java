@@ -1,5 +1,6 @@
 package net.rsendmail.client.config;
 
+import net.rsendmail.config.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

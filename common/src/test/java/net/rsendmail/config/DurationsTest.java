@@ -1,4 +1,4 @@
-package net.rsendmail.client.config;
+package net.rsendmail.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package net.rsendmail.client.config;
+package net.rsendmail.config;
 
 import java.time.Duration;
 
