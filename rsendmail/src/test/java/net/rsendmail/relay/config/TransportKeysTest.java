@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import net.rsendmail.config.ConfigException;
 import net.rsendmail.config.ConfigFile;
 import net.rsendmail.config.HostPort;
+import net.rsendmail.dns.DnsSettings;
+import net.rsendmail.relay.transport.InetProtocols;
 import net.rsendmail.relay.transport.SmtpSettings;
 import net.rsendmail.relay.transport.SmtpSettings.Mechanism;
 import net.rsendmail.relay.transport.SmtpSettings.Secret;
@@ -101,10 +104,51 @@ class TransportKeysTest {
         assertEquals(smtp(c.transport()), smtp(c.policy(null).transport()), "the built-in default policy too");
     }
 
+    @Test
+    void directToMxWithItsDefaultsAndItsDnsKeys() throws Exception {
+        TransportSetting.Mx mx = assertInstanceOf(TransportSetting.Mx.class, read("transport mx\n").transport());
+        assertEquals(TlsMode.MAY, mx.smtp().tls(), "opportunistic TLS towards MX hosts unless DANE asks for more");
+        assertEquals(InetProtocols.ALL, mx.smtp().inet());
+        assertEquals(DnsSettings.DEFAULTS, mx.dns(), "the system resolver and Debian's root key");
+        TransportSetting.Mx set = assertInstanceOf(TransportSetting.Mx.class, read("transport mx\nsmtp_tls verify\n"
+                + "inet_protocols ipv4\ndns_servers 127.0.0.53 [::1]:5353\ndns_timeout 3s\n"
+                + "dns_trust_anchor /etc/rsendmail/anchor.ds\nhelo_name relay.example.net\n").transport());
+        assertEquals(TlsMode.VERIFY, set.smtp().tls());
+        assertEquals(InetProtocols.IPV4, set.smtp().inet());
+        assertEquals(List.of(new InetSocketAddress("127.0.0.53", 53), new InetSocketAddress("::1", 5353)),
+                set.dns().servers());
+        assertEquals(Duration.ofSeconds(3), set.dns().timeout());
+        assertEquals(Path.of("/etc/rsendmail/anchor.ds"), set.dns().trustAnchor());
+        SmtpSettings hop = set.smtp().forHop("mx1.example.net", TlsMode.VERIFY);
+        assertEquals("smtp://mx1.example.net:25", hop.name());
+        assertEquals(Optional.of("relay.example.net"), hop.heloName());
+        assertEquals(InetProtocols.IPV6, smtp(read("transport smtp://a.example\ninet_protocols ipv6\n").transport()).inet());
+        // a policy that chose mx does not use the smarthost's AUTH it inherited, nor a smarthost policy the DNS keys
+        RelayConfig c = read("transport smtp://a.example\nsmtp_auth PLAIN\nsmtp_user u\nsmtp_secret_file /s\n"
+                + "[policy direct]\ntransport mx\ndns_servers 127.0.0.1\n");
+        assertEquals(Optional.empty(), assertInstanceOf(TransportSetting.Mx.class, c.policy("direct").transport())
+                .smtp().auth());
+        assertTrue(smtp(c.transport()).auth().isPresent());
+        RelayConfig d = read("transport mx\ndns_servers 127.0.0.1\n[policy hub]\ntransport smtp://hub.example\n");
+        assertEquals(new HostPort("hub.example", 25), smtp(d.policy("hub").transport()).host());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', quoteCharacter = '\0', value = {
-        "transport mx;                               1: transport mx: direct delivery to each domain's MX is not supported yet",
-        "transport lmtp://x;                         1: transport: expected one of sendmail, smtp://HOST[:PORT], smtps://HOST[:PORT], not 'lmtp://x'",
+        "transport lmtp://x;                         1: transport: expected one of sendmail, mx, smtp://HOST[:PORT], smtps://HOST[:PORT], not 'lmtp://x'",
+        "transport MX;                               1: transport: expected one of sendmail, mx,",
+        "transport mx\\nsmtp_auth PLAIN;              2: smtp_auth is for a smarthost: transport mx authenticates to no one",
+        "transport mx\\nsmtp_user u;                  2: smtp_user is for a smarthost",
+        "transport smtp://a\\ndns_servers 127.0.0.1;  2: dns_servers is for transport mx",
+        "transport mx\\ndns_servers ns.example;       2: dns_servers: 'ns.example' is not a numeric address",
+        "transport mx\\ndns_servers 127.0.0.1:0;      2: dns_servers: bad port",
+        "transport mx\\ndns_timeout 0;                2: dns_timeout: expected 1s to 60s",
+        "transport mx\\ndns_timeout 2m;               2: dns_timeout: expected 1s to 60s",
+        "transport mx\\ndns_timeout soon;             2: dns_timeout: expected a duration",
+        "transport mx\\ndns_trust_anchor root.key;    2: dns_trust_anchor",
+        "transport mx\\ninet_protocols ipv5;          2: inet_protocols: expected ipv4, ipv6 or all, not 'ipv5'",
+        "transport mx\\ninet_protocols ipv4 ipv6;     2: inet_protocols: expected ipv4, ipv6 or all",
+        "inet_protocols ipv4;                        1: inet_protocols needs transport smtp://HOST, smtps://HOST or mx",
         "transport smtp://;                          1: transport: bad host name ''",
         "transport smtp://a b;                       1: transport: expected one of",
         "transport smtp://-a.example;                1: transport: bad host name '-a.example'",
@@ -142,8 +186,8 @@ class TransportKeysTest {
         "transport smtp://a\\nsmtp_timeout 1m;        2: smtp_timeout",
         "transport smtp://a\\nsmtp_socks5 127.0.0.1;  2: smtp_socks5: a port is needed",
         "transport smtp://a\\nsmtp_socks5 a:1 b:2;    2: smtp_socks5: expected HOST:PORT",
-        "smtp_tls verify;                            1: smtp_tls needs transport smtp://HOST or smtps://HOST",
-        "[policy p]\\ntransport sendmail\\nsmtp_tls may; 3: smtp_tls needs transport smtp://HOST or smtps://HOST",
+        "smtp_tls verify;                            1: smtp_tls needs transport smtp://HOST, smtps://HOST or mx",
+        "[policy p]\\ntransport sendmail\\nsmtp_tls may; 3: smtp_tls needs transport smtp://HOST, smtps://HOST or mx",
         "[policy p]\\ntransport smtp://a\\n[policy q]\\nsmtp_tls may; 4: smtp_tls needs transport smtp://HOST",
     })
     void eachBadLineIsOneClearError(String text, String expected) {
