@@ -28,12 +28,14 @@ public final class Spool implements Closeable {
     private final int headLength;
     private final FileChannel rest;
     private final long size;
+    private final boolean eightBit;
 
-    private Spool(byte[] head, int headLength, FileChannel rest, long size) {
+    private Spool(byte[] head, int headLength, FileChannel rest, long size, boolean eightBit) {
         this.head = head;
         this.headLength = headLength;
         this.rest = rest;
         this.size = size;
+        this.eightBit = eightBit;
     }
 
     /**
@@ -45,6 +47,7 @@ public final class Spool implements Closeable {
         int n = 0;
         FileChannel rest = null;
         long size;
+        boolean eightBit;
         try {
             while (n < head.length) {
                 int r = in.read(head, n, head.length - n);
@@ -54,6 +57,7 @@ public final class Spool implements Closeable {
                 n += r;
             }
             size = n;
+            eightBit = hasEightBit(head, n);
             if (n == head.length && size <= maxSize) {
                 byte[] buf = new byte[64 * 1024];
                 int r;
@@ -68,6 +72,7 @@ public final class Spool implements Closeable {
                     if (size > maxSize) {
                         break;
                     }
+                    eightBit = eightBit || hasEightBit(buf, r);
                     ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
                     while (bb.hasRemaining()) {
                         rest.write(bb);
@@ -85,7 +90,21 @@ public final class Spool implements Closeable {
             closeQuietly(rest);
             throw Refusal.tooBig("message too big: over " + maxSize + " bytes");
         }
-        return new Spool(head, n, rest, size);
+        return new Spool(head, n, rest, size, eightBit);
+    }
+
+    private static boolean hasEightBit(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any byte is 0x80 or above: the message needs BODY=8BITMIME (RFC 6152 §3) or SMTPUTF8. */
+    public boolean eightBit() {
+        return eightBit;
     }
 
     private static FileChannel openPrivate(Path dir) throws IOException {

@@ -112,6 +112,10 @@ final class SmtpTransport implements Transport {
                 ext.append("ENVID=").append(Xtext.encode(envelope.envid()));
             }
         }
+        if (spool.eightBit() && c.transport.supportsExtension("8BITMIME")) {
+            // RFC 6152 §3: an 8-bit body is declared as such (Angus does not look at our bytes)
+            ext.append(ext.length() == 0 ? "" : " ").append("BODY=8BITMIME");
+        }
         if (envelope.requireTls()) {
             ext.append(ext.length() == 0 ? "" : " ").append("REQUIRETLS");
         }
