@@ -1,5 +1,6 @@
 package net.rsendmail.mtasts;
 
+import net.rsendmail.mail.Printable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

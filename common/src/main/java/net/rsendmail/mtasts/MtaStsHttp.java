@@ -1,5 +1,6 @@
 package net.rsendmail.mtasts;
 
+import net.rsendmail.mail.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package net.rsendmail.mtasts;
 
+import net.rsendmail.mail.Printable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

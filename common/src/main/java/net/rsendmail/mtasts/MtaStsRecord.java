@@ -1,5 +1,6 @@
 package net.rsendmail.mtasts;
 
+import net.rsendmail.mail.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -63,7 +63,7 @@ class MtaStsFetcherTest {
                     "\u00e9.test", "a".repeat(64) + ".test", "x/../y"}) {
                 MtaStsFetcher.Fetched.Failed f = assertInstanceOf(MtaStsFetcher.Fetched.Failed.class,
                         MtaStsFetcher.fetch(dns, bad, pkix(), Duration.ofSeconds(5)), bad);
-                assertTrue(f.reason().endsWith("is not a domain name") && f.reason().matches("[ -~]*"), f.reason());
+                assertTrue(f.reason().endsWith("is not a domain name") && f.reason().matches("[^\\p{Cc}\\p{Cf}]*"), f.reason());
             }
         }
     }
@@ -114,8 +114,8 @@ class MtaStsFetcherTest {
         assertEquals("timed out", FetchFailure.of(handshake(new SocketTimeoutException("x")), HOST));
         assertEquals("connection refused", FetchFailure.of(new ConnectException("Connection refused"), HOST));
         assertEquals("Connection reset", FetchFailure.of(new SocketException("Connection reset"), HOST));
-        assertEquals("a?b", FetchFailure.of(new SocketException("a\nb"), HOST));
-        assertEquals(103, FetchFailure.of(new SocketException("x".repeat(500)), HOST).length());
+        assertEquals("a\\x0ab", FetchFailure.of(new SocketException("a\nb"), HOST));
+        assertEquals(83, FetchFailure.of(new SocketException("x".repeat(500)), HOST).length());
     }
 
     @Test

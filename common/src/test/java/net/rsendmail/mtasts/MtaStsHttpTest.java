@@ -39,7 +39,7 @@ class MtaStsHttpTest {
         MtaStsHttp.Response r = read(response);
         String reason = assertInstanceOf(MtaStsHttp.Response.Refused.class, r, () -> show(response) + " -> " + r)
                 .reason();
-        assertTrue(reason.matches("[ -~§]+") && reason.length() < 200, reason);
+        assertTrue(reason.matches("[^\\p{Cc}\\p{Cf}]+") && reason.length() < 200, reason);
         return reason;
     }
 
@@ -100,7 +100,7 @@ class MtaStsHttpTest {
                 refused("HTTP/1.1 301 Moved Permanently\r\nLocation: https://evil.example/\r\n\r\n"));
         assertEquals("HTTP 307 (redirects are not followed, RFC 8461 §3.3)", refused("HTTP/1.1 307\r\n\r\n"));
         assertEquals("HTTP 101 Switching Protocols", refused("HTTP/1.1 101 Switching Protocols\r\n\r\n"));
-        assertEquals("HTTP 404 ?? ???", refused("HTTP/1.1 404 \u00e9\u0001 \u0007\u00ff\u00fe\r\n\r\n"));
+        assertEquals("HTTP 404 \u00e9\\x01 \\x07\u00ff\u00fe", refused("HTTP/1.1 404 \u00e9\u0001 \u0007\u00ff\u00fe\r\n\r\n"));
         assertEquals("more than 4 interim responses", refused("HTTP/1.1 100 Continue\r\n\r\n".repeat(5)
                 + ok("Content-Type: text/plain\r\nContent-Length: 0\r\n")));
     }
