@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import net.rsendmail.it.Dist;
 import net.rsendmail.it.Files2;
+import net.rsendmail.it.PrivateHttps;
 import net.rsendmail.it.PrivateKnot;
 import net.rsendmail.it.PrivateKnot.Zone;
 import net.rsendmail.it.PrivatePostfix;
@@ -40,7 +41,11 @@ import org.junit.jupiter.api.Test;
  * self.mx.test     MX 10 self      self 127.0.0.4, self-signed, no TLSA
  * bad.mx.test      MX 10 mxbad     mxbad 127.0.0.5, TLSA that matches nothing
  * null.mx.test     MX 0 .          (RFC 7505)
+ * sts.mx.test      MX 10 self      MTA-STS enforce, mx: self.mx.test (policy host 127.0.0.6)
+ * sts2.mx.test     MX 10 self, 20 mx2      MTA-STS enforce, mx: mx2.mx.test (127.0.0.7); mx2 127.0.0.2, no TLSA
  * </pre>
+ *
+ * The MTA-STS policies are served over HTTPS by Debian's python3 on port 443 of 127.0.0.6 and .7.
  */
 class MxIT {
     static final String ALICE = "alice@client.test";
@@ -49,6 +54,7 @@ class MxIT {
     static TestCa ca;
     static PrivateKnot knot;
     static PrivatePostfix postfix;
+    static final List<PrivateHttps> policies = new ArrayList<>();
 
     World w;
 
@@ -57,7 +63,8 @@ class MxIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files2.isRoot(), "Postfix on port 25 needs root");
         dir = Files2.tempDir("it-mx");
         ca = TestCa.create(Files.createDirectories(dir.resolve("ca")));
-        Path[] mx1 = ca.server("mx1", "mx1.mx.test", "nomx.mx.test", "mxbad.mx.test");
+        Path[] mx1 = ca.server("mx1", "mx1.mx.test", "mx2.mx.test", "nomx.mx.test", "mxbad.mx.test");
+        Path[] https = ca.server("policy-host", "mta-sts.sts.mx.test", "mta-sts.sts2.mx.test");
         Path[] self = ca.selfSigned("self");
         String zone = String.join("\n",
                 "mx1 A 127.0.0.2",
@@ -72,7 +79,19 @@ class MxIT {
                 "nomx A 127.0.0.2",
                 "self.mx.test. MX 10 self",
                 "bad MX 10 mxbad",
-                "null MX 0 .");
+                "null MX 0 .",
+                "mx2 A 127.0.0.2",
+                "sts MX 10 self",
+                "_mta-sts.sts TXT \"v=STSv1; id=20261202\"",
+                "mta-sts.sts A 127.0.0.6",
+                "sts2 MX 10 self",
+                "sts2 MX 20 mx2",
+                "_mta-sts.sts2 TXT \"v=STSv1; id=1\"",
+                "mta-sts.sts2 A 127.0.0.7");
+        policies.add(new PrivateHttps(Files.createDirectories(dir.resolve("sts")), "127.0.0.6", 443,
+                "version: STSv1\nmode: enforce\nmx: self.mx.test\nmax_age: 86400\n", https[1], https[0]));
+        policies.add(new PrivateHttps(Files.createDirectories(dir.resolve("sts2")), "127.0.0.7", 443,
+                "version: STSv1\r\nmode: enforce\r\nmx: mx2.mx.test\r\nmax_age: 604800\r\n", https[1], https[0]));
         knot = new PrivateKnot(Files.createDirectories(dir.resolve("knot")), new Zone("mx.test", zone, Zone.Kind.SIGNED));
         Path access = Files2.write(dir.resolve("access"), "temp@plain.mx.test 450 4.2.1 mailbox busy, try later\n"
                 + "gone@plain.mx.test 550 5.1.1 no such mailbox here\n");
@@ -116,6 +135,9 @@ class MxIT {
             try {
                 if (knot != null) {
                     knot.close();
+                }
+                for (PrivateHttps h : policies) {
+                    h.close();
                 }
             } finally {
                 if (dir != null && !Boolean.getBoolean("it.keep")) {
@@ -284,5 +306,25 @@ class MxIT {
         assertEquals("550 5.7.30 REQUIRETLS support required (smtp://self.mx.test:25 is not verified)", got.get(1),
                 r::toString);
         assertEquals(0, postfix.delivered().size(), "nothing sent");
+    }
+
+    @Test
+    void anMtaStsPolicyInEnforceModeNamesTheMxHostsAndRequiresTheirCertificates() {
+        transport("smtp_ca_file " + ca.caCert()); // the policy hosts' and mx2's CA; smtp_tls stays may
+        Proc.Result r = lmtp(ALICE, body("bob@sts.mx.test", "sts"), "bob@sts.mx.test", "carol@sts2.mx.test");
+        List<String> got = dataReplies(r, 2);
+        assertTrue(got.get(0).startsWith("451 4.7.5 no MX host of sts.mx.test took the message: no verified TLS with"
+                + " smtp://self.mx.test:25 [127.0.0.4]: "), "self-signed, under the policy: " + r + diagnostics());
+        assertTrue(got.get(1).startsWith("250 2.0.0 smtp://mx2.mx.test:25 said: "), r + diagnostics());
+        List<PrivatePostfix.Delivered> d = postfix.awaitMessages(1, Duration.ofSeconds(60));
+        assertEquals("carol@sts2.mx.test", d.get(0).deliveredTo());
+        assertTrue(postfix.maillog().contains("Trusted TLS connection established")
+                || postfix.maillog().contains("TLS connection established"), this::diagnostics);
+        assertTrue(policies.get(1).log().contains("GET /.well-known/mta-sts.txt"), policies.get(1)::log);
+        // self.mx.test, the preferred MX of sts2, is not in its policy: skipped, and said so when nothing else is left
+        transport("smtp_ca_file " + ca.caCert() + "\ninet_protocols ipv6");
+        Proc.Result v6 = lmtp(ALICE, body("carol@sts2.mx.test", "sts v6"), "carol@sts2.mx.test");
+        assertEquals("451 4.4.1 no MX host of sts2.mx.test took the message: self.mx.test: not an mx of"
+                + " sts2.mx.test's MTA-STS policy; mx2.mx.test: no ipv6 address", dataReplies(v6, 1).get(0), v6::toString);
     }
 }

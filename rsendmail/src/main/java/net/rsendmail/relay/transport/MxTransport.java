@@ -16,6 +16,8 @@ import net.rsendmail.dns.MailRoute;
 import net.rsendmail.dns.Tlsa;
 import net.rsendmail.lmtp.Reply;
 import net.rsendmail.mail.Refusal;
+import net.rsendmail.mtasts.MtaSts;
+import net.rsendmail.mtasts.MtaStsPolicy;
 import net.rsendmail.relay.spool.Spool;
 import net.rsendmail.relay.transport.SmtpSettings.TlsMode;
 
@@ -25,8 +27,9 @@ import net.rsendmail.relay.transport.SmtpSettings.TlsMode;
  * when it has no MX), each of its addresses in turn, until one answers; a null MX (RFC 7505) fails
  * at once, for good. Where the MX records and the host's addresses are DNSSEC-validated and the
  * host publishes usable TLSA records, TLS is mandatory and checked against them (DANE, RFC 7672);
- * a host whose TLSA lookup fails is skipped (§2.2). Otherwise {@code smtp_tls} applies (by default
- * {@code may}). The SMTP session itself, REQUIRETLS and {@code TLS-Required: No} are
+ * a host whose TLSA lookup fails is skipped (§2.2). Else, where the domain's MTA-STS policy
+ * (RFC 8461) is in enforce mode, only the MX hosts it names are used, each with a certificate
+ * valid for its name. Otherwise {@code smtp_tls} applies (by default {@code may}). The SMTP session itself, REQUIRETLS and {@code TLS-Required: No} are
  * {@link SmtpTransport}'s; one session per MX host carries every message of the channel.
  */
 final class MxTransport implements Transport {
@@ -39,6 +42,8 @@ final class MxTransport implements Transport {
     private final Map<String, SmtpTransport> hops = new HashMap<>();
     /** What DNS said of each MX host, for the channel (a later message skips the lookups). */
     private final Map<String, Hop> known = new HashMap<>();
+    /** Each domain's MTA-STS outcome, for the channel. */
+    private final Map<String, MtaSts.Outcome> policies = new HashMap<>();
 
     MxTransport(TransportSetting.Mx setting) {
         this.setting = setting;
@@ -89,10 +94,17 @@ final class MxTransport implements Transport {
             return all(envelope, noRoute(domain, none.why()));
         }
         MailRoute.Exchangers mx = (MailRoute.Exchangers) route;
+        MtaStsPolicy sts = enforced(domain);
         List<String> tried = new ArrayList<>();
         boolean onlyTls = true;
         for (MailExchanger host : mx.hosts().subList(0, Math.min(MAX_HOSTS, mx.hosts().size()))) {
-            Hop hop = known.computeIfAbsent(host.host() + (mx.secure() ? " secure" : ""), k -> hop(host.host(), mx.secure()));
+            if (sts != null && !sts.matches(host.host())) {
+                // RFC 8461 §4.1: an MX host the policy does not name is not used
+                tried.add(host.host() + ": not an mx of " + domain + "'s MTA-STS policy");
+                continue;
+            }
+            Hop hop = known.computeIfAbsent(host.host() + (mx.secure() ? " secure" : "") + (sts != null ? " sts" : ""),
+                    k -> hop(host.host(), mx.secure(), sts != null));
             if (hop instanceof Hop.Unusable u) {
                 tried.add(u.why());
                 onlyTls &= u.tls();
@@ -121,7 +133,21 @@ final class MxTransport implements Transport {
         }
     }
 
-    private Hop hop(String host, boolean mxSecure) {
+    /**
+     * The domain's MTA-STS policy when it is in enforce mode (RFC 8461 §5), else null: no policy,
+     * testing or none, or one that cannot be had now (§5.1: with none cached, as if there were none).
+     */
+    private MtaStsPolicy enforced(String domain) throws Refusal {
+        MtaSts.Outcome o = policies.get(domain);
+        if (o == null) {
+            SmtpSettings s = setting.smtp();
+            o = MtaSts.policyFor(dns, domain, TlsSockets.pkix(s), s.connectTimeout());
+            policies.put(domain, o);
+        }
+        return o instanceof MtaSts.Outcome.Policy p && p.policy().mode() == MtaStsPolicy.Mode.ENFORCE ? p.policy() : null;
+    }
+
+    private Hop hop(String host, boolean mxSecure, boolean stsEnforced) {
         List<InetAddress> addresses = new ArrayList<>();
         boolean secure = true;
         List<String> problems = new ArrayList<>();
@@ -168,6 +194,9 @@ final class MxTransport implements Transport {
             } else if (t instanceof Answer.Failed<Tlsa> f) {
                 return new Hop.Unusable(host + ": no answer for TLSA " + base + " (" + f.reason() + ")", true);
             }
+        }
+        if (dane.isEmpty() && stsEnforced) {
+            tls = TlsMode.VERIFY; // RFC 8461 §4.2: a certificate valid for the MX host name; DANE comes first (§2)
         }
         SmtpSettings s = setting.smtp().forHop(host, tls);
         String key = host + " " + tls + " " + dane;

@@ -59,6 +59,20 @@ final class TlsSockets {
         }
     }
 
+    /**
+     * Plain PKIX, for fetching an MTA-STS policy (RFC 8461 §3.3): the trusted CAs of
+     * {@code smtp_ca_file} or the JDK; the caller sets the host name check.
+     */
+    static SSLSocketFactory pkix(SmtpSettings s) throws Refusal {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trustManagers(s.caFile().orElse(null)), null);
+            return ctx.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw Refusal.config("MTA-STS TLS setup: " + e.getMessage());
+        }
+    }
+
     private static TrustManager[] trustManagers(Path caFile) throws GeneralSecurityException, Refusal {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (caFile == null) {
