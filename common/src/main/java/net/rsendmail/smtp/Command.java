@@ -28,12 +28,16 @@ public sealed interface Command {
     }
 
     /**
-     * {@code RCPT TO:<address>} with RFC 3461 NOTIFY (upper case, or null); ORCPT is checked and
-     * dropped.
+     * {@code RCPT TO:<address>} with RFC 3461 NOTIFY (upper case, or null) and ORCPT (§4.2:
+     * {@code addr-type;xtext} as received, checked, or null).
      */
-    record Rcpt(String address, String dsnNotify) implements Command {
+    record Rcpt(String address, String dsnNotify, String orcpt) implements Command {
         public Rcpt(String address) {
-            this(address, null);
+            this(address, null, null);
+        }
+
+        public Rcpt(String address, String dsnNotify) {
+            this(address, dsnNotify, null);
         }
     }
 

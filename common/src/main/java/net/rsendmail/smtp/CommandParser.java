@@ -120,6 +120,7 @@ public final class CommandParser {
         }
         Set<String> seen = new HashSet<>();
         String notify = null;
+        String orcpt = null;
         for (String param : p.params()) {
             String key = key(param);
             String value = value(param);
@@ -132,12 +133,15 @@ public final class CommandParser {
                 continue;
             }
             int semi = value == null ? -1 : value.indexOf(';');
-            if (key.equals("ORCPT") && semi > 0 && Xtext.decode(value.substring(semi + 1)) != null) {
+            // addr-type is an atom (RFC 3461 §4.2, RFC 5322 §3.2.3), the rest xtext
+            if (key.equals("ORCPT") && semi > 0 && value.substring(0, semi).matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+                    && Xtext.decode(value.substring(semi + 1)) != null) {
+                orcpt = value;
                 continue;
             }
             return unsupported("RCPT", key);
         }
-        return new Command.Rcpt(p.address(), notify);
+        return new Command.Rcpt(p.address(), notify, orcpt);
     }
 
     private static Command.Invalid syntax(String text) {

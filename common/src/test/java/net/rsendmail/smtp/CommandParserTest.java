@@ -107,8 +107,10 @@ class CommandParserTest {
 
     @Test
     void rcptWithDsnParameters() {
-        assertEquals(new Command.Rcpt("b@example.net", "FAILURE,DELAY"),
+        assertEquals(new Command.Rcpt("b@example.net", "FAILURE,DELAY", "rfc822;b@example.net"),
                 CommandParser.parse("RCPT TO:<b@example.net> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@example.net"));
+        assertEquals(new Command.Rcpt("b@example.net", null, "rfc822;Bob+2BX+3Dy@example.net"),
+                CommandParser.parse("RCPT TO:<b@example.net> ORCPT=rfc822;Bob+2BX+3Dy@example.net"), "kept as sent");
         assertEquals(new Command.Rcpt("b@example.net", "NEVER"), CommandParser.parse("rcpt to:<b@example.net> notify=never"));
         assertEquals(new Command.Rcpt("postmaster"), CommandParser.parse("RCPT TO:<postmaster>"), "checked by the session");
         assertEquals(555, invalid("RCPT TO:<b@c.org> NOTIFY=SOMETIMES").code());
@@ -116,6 +118,12 @@ class CommandParserTest {
         assertEquals(555, invalid("RCPT TO:<b@c.org> NOTIFY").code());
         assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=b@c.org").code());
         assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=rfc822;a=b").code());
+        assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=;a@b.org").code(), "no addr-type");
+        assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=rfc(822);a@b.org").code(), "addr-type is an atom");
+        assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=rfc822;a+ZZ@b.org").code(), "bad xtext hex");
+        assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=rfc822;a\u00e9@b.org").code(), "xtext is ASCII");
+        assertEquals(555, invalid("RCPT TO:<b@c.org> ORCPT=rfc822;a\u0001@b.org").code());
+        assertEquals(501, invalid("RCPT TO:<b@c.org> ORCPT=rfc822;a@b ORCPT=rfc822;c@d").code());
         assertEquals(501, invalid("RCPT TO:<b@c.org> NOTIFY=NEVER NOTIFY=NEVER").code());
     }
 }

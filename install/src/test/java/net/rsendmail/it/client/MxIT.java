@@ -327,4 +327,20 @@ class MxIT {
         assertEquals("451 4.4.1 no MX host of sts2.mx.test took the message: self.mx.test: not an mx of"
                 + " sts2.mx.test's MTA-STS policy; mx2.mx.test: no ipv6 address", dataReplies(v6, 1).get(0), v6::toString);
     }
+
+    /** rsendmail doctor: transport mx needs its DNS resolver and trust anchor, and says where its answers come from. */
+    @Test
+    void theDoctorChecksWhatDirectDeliveryNeeds() {
+        Path conf = Files2.write(w.dir.resolve("doctor.conf"), "sendmail /bin/cat\ntransport mx\ndns_servers "
+                + knot.server() + "\ndns_trust_anchor " + knot.trustAnchor + "\n"
+                + "[policy broken]\ntransport mx\ndns_trust_anchor " + w.dir.resolve("missing.key") + "\n");
+        Proc.Result r = Proc.run(List.of(Dist.rsendmail().toString(), "doctor", "--config", conf.toString(), "--domain",
+                "client.test", "--egress", "192.0.2.1", "--dns-server", "127.0.0.1:9"), null, Duration.ofSeconds(120), null,
+                w.dir);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("PASS  transport mx ") && l.contains("DNSSEC trust anchor "
+                + knot.trustAnchor + " read; MX, address and TLSA records from " + knot.server() + ";")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  transport mx ") && l.contains("missing.key does not exist")),
+                r::toString);
+        assertTrue(r.out().contains("fix: set dns_servers or dns_trust_anchor"), r::toString);
+    }
 }

@@ -151,7 +151,7 @@ public final class Acceptance {
                 }
             }
             List<String> unique = List.copyOf(new LinkedHashSet<>(recipients));
-            Envelope envelope = new Envelope(sender, unique, s.envid(), s.ret(), s.dsnNotify(), s.requireTls());
+            Envelope envelope = new Envelope(sender, unique, s.envid(), s.ret(), s.dsnNotify(), s.requireTls(), s.dsn());
             if (s.envid() == null) {
                 return new Outcome.Handed(handOver(envelope, spool, skip));
             }

@@ -1,6 +1,8 @@
 package net.rsendmail.relay.accept;
 
 import java.util.List;
+import java.util.Map;
+import net.rsendmail.relay.transport.Envelope;
 
 /**
  * One message's envelope as the client asked for it, whichever way it talked.
@@ -13,15 +15,17 @@ import java.util.List;
  * @param ret RFC 3461 RET, null when not given
  * @param dsnNotify RFC 3461 NOTIFY common to every recipient, null when not given or not common
  * @param requireTls RFC 8689 REQUIRETLS
+ * @param dsn each recipient's own NOTIFY and ORCPT, where given
  */
 public record Submission(String sender, List<String> recipients, boolean extract, String envid, String ret,
-        String dsnNotify, boolean requireTls) {
+        String dsnNotify, boolean requireTls, Map<String, Envelope.RecipientDsn> dsn) {
     public Submission {
         recipients = List.copyOf(recipients);
+        dsn = Map.copyOf(dsn);
     }
 
     /** Without DSN requests or REQUIRETLS (plain mode). */
     public Submission(String sender, List<String> recipients, boolean extract, String envid) {
-        this(sender, recipients, extract, envid, null, null, false);
+        this(sender, recipients, extract, envid, null, null, false, Map.of());
     }
 }

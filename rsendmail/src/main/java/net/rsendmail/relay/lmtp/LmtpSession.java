@@ -26,6 +26,7 @@ import net.rsendmail.relay.policy.Policy;
 import net.rsendmail.relay.policy.PolicyGate;
 import net.rsendmail.relay.state.EnvidStore;
 import net.rsendmail.relay.state.StateDir;
+import net.rsendmail.relay.transport.Envelope;
 import net.rsendmail.relay.transport.RecipientReply;
 import net.rsendmail.smtp.Command;
 import net.rsendmail.smtp.CommandParser;
@@ -67,6 +68,7 @@ public final class LmtpSession {
     private boolean requireTls;
     private final List<String> recipients = new ArrayList<>();
     private final List<String> notifies = new ArrayList<>();
+    private final Map<String, Envelope.RecipientDsn> dsn = new HashMap<>();
 
     public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
         this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
@@ -243,6 +245,9 @@ public final class LmtpSession {
         }
         recipients.add(to);
         notifies.add(r.dsnNotify());
+        if (r.dsnNotify() != null || r.orcpt() != null) {
+            dsn.putIfAbsent(to, new Envelope.RecipientDsn(r.dsnNotify(), r.orcpt())); // the first RCPT of a duplicate
+        }
         reply("250 2.1.5 recipient OK");
     }
 
@@ -255,7 +260,7 @@ public final class LmtpSession {
         flush();
         DotCodec.Decoder body = new DotCodec.Decoder(in);
         Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid, ret, commonNotify(),
-                requireTls), body);
+                requireTls, dsn), body);
         try {
             if (outcome instanceof Outcome.Cut) {
                 throw new EOFException("connection closed inside DATA");
@@ -305,6 +310,7 @@ public final class LmtpSession {
         requireTls = false;
         recipients.clear();
         notifies.clear();
+        dsn.clear();
     }
 
     /** A refused command: its reply and its log line. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,12 +106,22 @@ final class SmtpTransport implements Transport {
             if (envelope.ret() != null) {
                 m.setReturnOption(envelope.ret().equals("HDRS") ? SMTPMessage.RETURN_HDRS : SMTPMessage.RETURN_FULL);
             }
-            if (envelope.dsnNotify() != null) {
-                m.setNotifyOptions(notifyOptions(envelope.dsnNotify()));
+            Map<String, String> rcpt = new HashMap<>();
+            for (String r : envelope.recipients()) {
+                String notify = envelope.notifyOf(r);
+                Envelope.RecipientDsn d = envelope.dsn().get(r);
+                String p = (notify == null ? "" : " NOTIFY=" + notify)
+                        + (d == null || d.orcpt() == null ? "" : " ORCPT=" + d.orcpt());
+                if (!p.isEmpty()) {
+                    rcpt.put(r, p);
+                }
             }
+            c.transport.parameters(rcpt);
             if (envelope.envid() != null) {
                 ext.append("ENVID=").append(Xtext.encode(envelope.envid()));
             }
+        } else {
+            c.transport.parameters(Map.of());
         }
         if (spool.eightBit() && c.transport.supportsExtension("8BITMIME")) {
             // RFC 6152 §3: an 8-bit body is declared as such (Angus does not look at our bytes)
@@ -179,18 +190,6 @@ final class SmtpTransport implements Transport {
     /** The far side's words, with its name: what the client's log and bounce will show. */
     private Reply said(Reply r) {
         return new Reply(r.code(), r.status(), settings.name() + " said: " + r.text());
-    }
-
-    private static int notifyOptions(String notify) {
-        if (notify.equals("NEVER")) {
-            return SMTPMessage.NOTIFY_NEVER;
-        }
-        int n = 0;
-        for (String w : notify.split(",")) {
-            n |= w.equals("SUCCESS") ? SMTPMessage.NOTIFY_SUCCESS : w.equals("FAILURE") ? SMTPMessage.NOTIFY_FAILURE
-                    : SMTPMessage.NOTIFY_DELAY;
-        }
-        return n;
     }
 
     /** RFC 8689 §5: {@code TLS-Required: No} in the header section. */
@@ -323,10 +322,10 @@ final class SmtpTransport implements Transport {
     /** One SMTP session with the smarthost. */
     private static final class Connection {
         final Session session;
-        final org.eclipse.angus.mail.smtp.SMTPTransport transport;
+        final RcptParameters transport;
         final boolean verifies;
 
-        private Connection(Session session, org.eclipse.angus.mail.smtp.SMTPTransport transport, boolean verifies) {
+        private Connection(Session session, RcptParameters transport, boolean verifies) {
             this.session = session;
             this.transport = transport;
             this.verifies = verifies;
@@ -404,9 +403,9 @@ final class SmtpTransport implements Transport {
                 props.put(p + "auth", "false");
             }
             Session session = Session.getInstance(props);
-            org.eclipse.angus.mail.smtp.SMTPTransport t;
+            RcptParameters t;
             try {
-                t = (org.eclipse.angus.mail.smtp.SMTPTransport) session.getTransport(protocol);
+                t = new RcptParameters(session, protocol, s.implicitTls());
                 t.connect(address, s.host().port(), user, secret);
             } catch (AuthenticationFailedException e) {
                 throw new Refusal(SysExit.TEMPFAIL, "4.7.8", s.name() + " refused our authentication ("

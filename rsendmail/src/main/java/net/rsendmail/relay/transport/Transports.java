@@ -27,7 +27,9 @@ public final class Transports {
             throw net.rsendmail.mail.Refusal.config("transport mx: " + e.getMessage());
         }
         return "DNSSEC trust anchor " + mx.dns().trustAnchor() + " read; MX, address and TLSA records from "
-                + (mx.dns().servers().isEmpty() ? "/etc/resolv.conf's servers" : mx.dns().servers().toString())
+                + (mx.dns().servers().isEmpty() ? "/etc/resolv.conf's servers" : String.join(" ", mx.dns().servers().stream()
+                        .map(a -> new net.rsendmail.config.HostPort(a.getAddress().getHostAddress(), a.getPort()).toString())
+                        .toList()))
                 + "; smtp_tls " + mx.smtp().tls().name().toLowerCase(java.util.Locale.ROOT) + " unless DANE asks for more";
     }
 

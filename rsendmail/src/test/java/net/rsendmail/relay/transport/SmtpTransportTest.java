@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -77,7 +78,9 @@ class SmtpTransportTest {
                 "a@example.org", new SmtpSettings.Secret.File(token))));
                 Spool s = spool(msg)) {
             List<RecipientReply> r = t.deliver(new Envelope("a@example.org",
-                    List.of("b@example.net", "no@example.net", "later@example.net"), "Q1+x", "HDRS", "FAILURE,DELAY", false),
+                    List.of("b@example.net", "no@example.net", "later@example.net"), "Q1+x", "HDRS", "FAILURE,DELAY", false,
+                    Map.of("b@example.net", new Envelope.RecipientDsn("SUCCESS,FAILURE", "rfc822;Bob+2Bx@example.net"),
+                            "later@example.net", new Envelope.RecipientDsn(null, "rfc822;later@example.net"))),
                     s, List.of());
             assertEquals(3, r.size());
             RecipientReply.Accepted ok = assertInstanceOf(RecipientReply.Accepted.class, r.get(0));
@@ -104,6 +107,10 @@ class SmtpTransportTest {
         assertEquals(1, lines.stream().filter(l -> l.startsWith("EHLO relay.test")).count(), "one connection: " + lines);
         assertTrue(lines.contains("MAIL FROM:<a@example.org> RET=HDRS ENVID=Q1+2Bx"), lines::toString);
         assertTrue(lines.contains("RCPT TO:<no@example.net> NOTIFY=FAILURE,DELAY"), lines::toString);
+        assertTrue(lines.contains("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob+2Bx@example.net"),
+                "each recipient's own NOTIFY and ORCPT (RFC 3461 §4.1, §4.2): " + lines);
+        assertTrue(lines.contains("RCPT TO:<later@example.net> NOTIFY=FAILURE,DELAY ORCPT=rfc822;later@example.net"),
+                lines::toString);
         assertTrue(lines.contains("MAIL FROM:<> BODY=8BITMIME"), "the null sender, an 8-bit body (RFC 6152): " + lines);
         assertEquals(msg.replace("\n", "\r\n").replace("\r\n.dot", "\r\n..dot"), server.data().get(0),
                 "the bytes as received, only CRLF and dot-stuffing added");
