@@ -49,9 +49,13 @@ final class SmtpTransport implements Transport {
      * reported here. Held in a field: java.util.logging keeps loggers only weakly.
      */
     private static final java.util.logging.Logger ANGUS = java.util.logging.Logger.getLogger("org.eclipse.angus.mail");
+    /** Angus names a transport's logger after its class's package: RcptParameters's is this one. */
+    private static final java.util.logging.Logger SUBCLASS = java.util.logging.Logger.getLogger(
+            RcptParameters.class.getPackageName());
 
     static {
         ANGUS.setLevel(java.util.logging.Level.OFF);
+        SUBCLASS.setLevel(java.util.logging.Level.OFF);
     }
 
 
