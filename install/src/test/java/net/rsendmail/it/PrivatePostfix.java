@@ -144,6 +144,20 @@ public final class PrivatePostfix implements AutoCloseable {
         return sendmailWrapper;
     }
 
+    /** Waits until an smtpd service of this instance (one of the {@code services} given) accepts connections. */
+    public void awaitSmtpd(String address, int port) {
+        Wait.until(() -> accepts(address, port), Duration.ofSeconds(20),
+                () -> "smtpd on " + address + ":" + port + "\n" + maillog());
+    }
+
+    private static boolean accepts(String address, int port) {
+        try (java.net.Socket s = new java.net.Socket(address, port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public String maillog() {
         try {
             return Files.readString(dir.resolve("maillog"));

@@ -19,7 +19,6 @@ import net.rsendmail.it.PrivateKnot.Zone;
 import net.rsendmail.it.PrivatePostfix;
 import net.rsendmail.it.Proc;
 import net.rsendmail.it.TestCa;
-import net.rsendmail.it.Wait;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,15 +112,7 @@ class MxIT {
                 "127.0.0.5" + smtpd));
         postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), main, services);
         for (String a : new String[] {"127.0.0.2", "127.0.0.4", "127.0.0.5"}) {
-            Wait.until(() -> listening(a), Duration.ofSeconds(20), () -> "smtpd on " + a + ":25\n" + postfix.maillog());
-        }
-    }
-
-    private static boolean listening(String address) {
-        try (java.net.Socket s = new java.net.Socket(address, 25)) {
-            return true;
-        } catch (IOException e) {
-            return false;
+            postfix.awaitSmtpd(a, 25);
         }
     }
 

@@ -21,7 +21,6 @@ import net.rsendmail.it.PrivatePostfix;
 import net.rsendmail.it.PrivateSshd;
 import net.rsendmail.it.Proc;
 import net.rsendmail.it.TestCa;
-import net.rsendmail.it.Wait;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,20 +93,12 @@ class SmarthostIT {
                 "  -o smtpd_tls_key_file=" + selfSigned[0]));
         postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), main, services);
         for (int port : new int[] {open, auth, smtps, self}) {
-            Wait.until(() -> listening(port), Duration.ofSeconds(20), () -> "smtpd on " + port + "\n" + postfix.maillog());
+            postfix.awaitSmtpd("127.0.0.1", port);
         }
     }
 
     private static void assumeRoot() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files2.isRoot(), "a private Postfix and Dovecot need root");
-    }
-
-    private static boolean listening(int port) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @AfterAll
