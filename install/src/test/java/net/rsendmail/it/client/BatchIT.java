@@ -60,10 +60,6 @@ class BatchIT {
         }
     }
 
-    private String relayLog() {
-        return Files2.read(w.dir.resolve("relay.log"));
-    }
-
     @Test
     void backlogDrainsOverOneLmtpChannel() {
         int n = 50;
@@ -76,7 +72,7 @@ class BatchIT {
         assertEquals(0, q.exit(), q::toString);
         List<RecordingSendmail.Call> calls = w.awaitCalls(n, Duration.ofSeconds(30));
         assertEquals(n, calls.size());
-        String log = relayLog();
+        String log = w.relayLog();
         assertEquals(n, count(log, "mode=lmtp"), log);
         assertEquals(n, count(log, "status=sent"), log);
         String sessions = w.sshdLog().substring(sessionsBefore.length());
@@ -121,7 +117,7 @@ class BatchIT {
         pb.environment().put("SSHSENDMAIL_CONF", w.clientConf.toString());
         Process p = pb.start();
         Wait.until(() -> w.stub.calls().stream().anyMatch(c -> !c.done()), Duration.ofSeconds(30),
-                () -> "the relay never handed the message on\n" + relayLog() + w.clientLog());
+                () -> "the relay never handed the message on\n" + w.relayLog() + w.clientLog());
         // the relay side dies before its answer: sshd's session, the relay and its sendmail
         w.sshdProcess().descendants().forEach(ProcessHandle::destroyForcibly);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -145,11 +141,11 @@ class BatchIT {
         Proc.Result first = w.sshsendmail(null, "-q");
         assertEquals(75, first.exit(), "deferred: " + first);
         assertEquals(1, w.calls().size(), "the relay took it");
-        assertEquals(1, count(relayLog(), "status=sent"), relayLog());
+        assertEquals(1, count(w.relayLog(), "status=sent"), w.relayLog());
         // the client never saw the 250: it keeps the message, and says what the relay last said
         assertEquals(1, files("queue").size(), files("queue")::toString);
         String bp = w.sshsendmail(null, "-bp").out();
-        String relaySaid = relayLog().strip().lines().reduce((a, b) -> b).orElseThrow();
+        String relaySaid = w.relayLog().strip().lines().reduce((a, b) -> b).orElseThrow();
         for (String shown : List.of(bp, w.clientLog())) {
             assertTrue(shown.contains("4.4.2") && shown.contains("closed while waiting for a reply (last reply: 354 "),
                     shown);
@@ -159,7 +155,7 @@ class BatchIT {
         Proc.Result q = w.sshsendmail(null, "-q");
         assertEquals(0, q.exit(), q::toString);
         assertEquals(1, w.calls().size(), "handed on once only");
-        assertEquals(1, count(relayLog(), "status=duplicate"), relayLog());
+        assertEquals(1, count(w.relayLog(), "status=duplicate"), w.relayLog());
         assertTrue(files("queue").isEmpty(), files("queue")::toString);
         assertTrue(files("claimed").isEmpty(), files("claimed")::toString);
         assertTrue(files("failed").isEmpty(), files("failed")::toString);
@@ -187,15 +183,15 @@ class BatchIT {
                     + Files2.read(w.clientConf).replace("known_hosts " + w.knownHosts, "known_hosts " + knownHosts));
             RelayCuts.afterData(w);
             w.enqueue(ALICE, "two relays", BOB);
-            Wait.until(() -> count(relayLog(), "status=sent") == 1 && w.clientLog().contains("status=deferred"),
-                    Duration.ofSeconds(30), () -> relayLog() + w.clientLog());
+            Wait.until(() -> count(w.relayLog(), "status=sent") == 1 && w.clientLog().contains("status=deferred"),
+                    Duration.ofSeconds(30), () -> w.relayLog() + w.clientLog());
             other.restart(); // the first relay is back before the retry
             // (the deferral line quotes the relay's "status=sent")
             Wait.until(() -> w.clientLog().contains("attempts=2 mode=lmtp status=sent"), Duration.ofSeconds(60),
-                    () -> relayLog() + w.clientLog());
+                    () -> w.relayLog() + w.clientLog());
             assertTrue(files("queue").isEmpty(), files("queue")::toString);
             assertEquals(1, w.calls().size(), "handed over once only: " + w.calls());
-            assertEquals(1, count(relayLog(), "status=duplicate"), relayLog() + w.clientLog());
+            assertEquals(1, count(w.relayLog(), "status=duplicate"), w.relayLog() + w.clientLog());
             String firstLog = Files2.read(first.resolve("relay.log"));
             assertFalse(firstLog.contains("status="), "the first relay got no transaction: " + firstLog);
             w.awaitOwnGone(Duration.ofSeconds(30)); // the runner leaves with the queue empty

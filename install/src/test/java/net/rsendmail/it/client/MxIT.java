@@ -162,13 +162,8 @@ class MxIT {
                 + "dns_servers " + knot.server() + "\ndns_trust_anchor " + knot.trustAnchor + "\n" + lines + "\n");
     }
 
-    private String relayLog() {
-        Path log = w.dir.resolve("relay.log");
-        return Files.exists(log) ? Files2.read(log) : "";
-    }
-
     private String diagnostics() {
-        return "\n--- relay log:\n" + relayLog() + "\n--- client log:\n" + w.clientLog() + "\n--- MX maillog:\n"
+        return "\n--- relay log:\n" + w.relayLog() + "\n--- client log:\n" + w.clientLog() + "\n--- MX maillog:\n"
                 + postfix.maillog() + "\n--- knot:\n" + knot.log();
     }
 
@@ -275,7 +270,7 @@ class MxIT {
         assertTrue(no.startsWith("451 4.7.5 no MX host of bad.mx.test took the message: no verified TLS with"
                 + " smtp://mxbad.mx.test:25 [127.0.0.5]: ") && no.contains("no TLSA record of _25._tcp.mxbad.mx.test"
                 + " matches"), r + diagnostics());
-        assertTrue(relayLog().contains("4.7.5"), this::diagnostics);
+        assertTrue(w.relayLog().contains("4.7.5"), this::diagnostics);
         assertEquals(0, postfix.delivered().size());
         // RFC 8689 §5: the sender asked for delivery even without verified TLS
         Proc.Result relaxed = lmtp(ALICE, body("bob@bad.mx.test", "tls optional", "TLS-Required: No\n"), "bob@bad.mx.test");

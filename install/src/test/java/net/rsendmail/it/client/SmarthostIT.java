@@ -145,11 +145,6 @@ class SmarthostIT {
         return f.toString();
     }
 
-    private String relayLog() {
-        Path log = w.dir.resolve("relay.log");
-        return Files.exists(log) ? Files2.read(log) : "";
-    }
-
     private Proc.Result send(byte[] message, String... rcpts) {
         List<String> args = new ArrayList<>(List.of("-oi", "-f", ALICE));
         args.addAll(List.of(rcpts));
@@ -164,7 +159,7 @@ class SmarthostIT {
     }
 
     private String diagnostics() {
-        return "\n--- relay log:\n" + relayLog() + "\n--- client log:\n" + w.clientLog() + "\n--- smarthost maillog:\n"
+        return "\n--- relay log:\n" + w.relayLog() + "\n--- client log:\n" + w.clientLog() + "\n--- smarthost maillog:\n"
                 + postfix.maillog() + "\n--- dovecot:\n" + dovecot.log();
     }
 
@@ -214,12 +209,12 @@ class SmarthostIT {
         transport("transport smtp://127.0.0.1:" + auth + "\nsmtp_ca_file " + ca.caCert()
                 + "\nsmtp_auth PLAIN\nsmtp_user " + USER + "\nsmtp_secret_file " + wrong);
         sendAndFlush(World.message(ALICE, "bob@example.net", "wrong secret"), "bob@example.net");
-        assertTrue(relayLog().contains("4.7.8") && relayLog().contains("refused our authentication"), this::diagnostics);
+        assertTrue(w.relayLog().contains("4.7.8") && w.relayLog().contains("refused our authentication"), this::diagnostics);
         assertTrue(w.clientLog().contains("status=deferred"), this::diagnostics);
         // a secret file others can read is refused before anything is sent
         Files2.chmod(wrong, "rw-r--r--");
         sendAndFlush(World.message(ALICE, "bob@example.net", "open secret"), "bob@example.net");
-        assertTrue(relayLog().contains("is open to group or others"), this::diagnostics);
+        assertTrue(w.relayLog().contains("is open to group or others"), this::diagnostics);
         // the secret from a command (argv, no shell)
         transport("transport smtp://127.0.0.1:" + auth + "\nsmtp_ca_file " + ca.caCert()
                 + "\nsmtp_auth LOGIN\nsmtp_user " + USER + "\nsmtp_secret_command /bin/echo " + PASSWORD);
@@ -232,7 +227,7 @@ class SmarthostIT {
     void aSelfSignedSmarthostFailsUnderVerifyAndPassesUnderMay() {
         transport("transport smtp://127.0.0.1:" + self + "\nsmtp_ca_file " + ca.caCert());
         sendAndFlush(World.message(ALICE, "bob@example.net", "self-signed"), "bob@example.net");
-        assertTrue(relayLog().contains("4.7.5") && relayLog().contains("no verified TLS with smtp://127.0.0.1:" + self),
+        assertTrue(w.relayLog().contains("4.7.5") && w.relayLog().contains("no verified TLS with smtp://127.0.0.1:" + self),
                 this::diagnostics);
         assertTrue(w.clientLog().contains("status=deferred"), "kept in the client's queue" + diagnostics());
         assertEquals(0, postfix.delivered().size());
@@ -256,7 +251,7 @@ class SmarthostIT {
                 && line.contains(" dsn="), line);
         assertTrue(line.contains("4.2.1") && line.contains("mailbox busy") && line.contains("5.1.1")
                 && line.contains("no such mailbox here"), line);
-        assertTrue(relayLog().contains("sent to 1 of 3"), this::diagnostics);
+        assertTrue(w.relayLog().contains("sent to 1 of 3"), this::diagnostics);
         // ok@ has it; the bounce for gone@ goes back to alice the same way (the next run, if not this one)
         w.sshsendmail(null, "-q"); // 75: temp@ is still refused
         List<PrivatePostfix.Delivered> got = awaitDelivered(2);
@@ -308,7 +303,7 @@ class SmarthostIT {
         assertTrue(r.out().contains("250-REQUIRETLS\r\n"), "offered under smtp_tls verify: " + r);
         assertEquals(2, r.out().split("550 5\\.7\\.30 REQUIRETLS support required", -1).length - 1,
                 "Postfix offers no REQUIRETLS (RFC 8689 §4.2.1): " + r + diagnostics());
-        assertTrue(relayLog().contains("5.7.30"), this::diagnostics);
+        assertTrue(w.relayLog().contains("5.7.30"), this::diagnostics);
         assertEquals(0, postfix.delivered().size(), "nothing sent");
         // not offered where it cannot be honoured
         transport("transport smtp://127.0.0.1:" + open + "\nsmtp_tls may");
@@ -332,14 +327,14 @@ class SmarthostIT {
         sendAndFlush(World.message(ALICE, "bob@example.net", "requiretls via relay"), "bob@example.net");
         assertTrue(w.clientLog().lines().anyMatch(l -> l.contains("status=bounced") && l.contains("5.7.30")
                 && l.contains("does not offer REQUIRETLS")), this::diagnostics);
-        assertTrue(relayLog().contains("5.7.30"), this::diagnostics);
+        assertTrue(w.relayLog().contains("5.7.30"), this::diagnostics);
         // a relay that cannot promise it (smtp_tls may) does not offer it: sshsendmail refuses itself
         transport("transport smtp://127.0.0.1:" + open + "\nsmtp_tls may");
-        String before = relayLog();
+        String before = w.relayLog();
         sendAndFlush(World.message(ALICE, "carol@example.net", "requiretls refused here"), "carol@example.net");
         assertTrue(w.clientLog().lines().anyMatch(l -> l.contains("carol@example.net") && l.contains("status=bounced")
                 && l.contains("5.7.30") && l.contains("the relay does not offer REQUIRETLS")), this::diagnostics);
-        assertTrue(!relayLog().substring(before.length()).contains("carol@example.net"), "never handed over: "
+        assertTrue(!w.relayLog().substring(before.length()).contains("carol@example.net"), "never handed over: "
                 + diagnostics());
         w.sshsendmail(null, "-q"); // the DSNs, if the runs above did not take them already
         assertTrue(postfix.delivered().stream().noneMatch(d -> d.deliveredTo().endsWith("@example.net")),

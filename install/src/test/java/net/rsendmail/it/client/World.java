@@ -200,6 +200,12 @@ final class World implements AutoCloseable {
         return Files2.read(dir.resolve("client.log"));
     }
 
+    /** The relay's log (relay.log, as the configs here name it); "" before its first line. */
+    String relayLog() {
+        Path log = dir.resolve("relay.log");
+        return Files.exists(log) ? Files2.read(log) : "";
+    }
+
     Proc.Result sshsendmail(byte[] stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(sshsendmail().toString());

@@ -2,6 +2,7 @@ package net.rsendmail.relay.transport;
 
 import java.util.List;
 import java.util.Map;
+import net.rsendmail.mail.Refusal;
 
 /**
  * What goes to the next hop besides the message bytes: the validated envelope and the client's
@@ -38,6 +39,17 @@ public record Envelope(String sender, List<String> recipients, String envid, Str
 
     /** One recipient's RFC 3461 requests: NOTIFY (§4.1) and ORCPT (§4.2, {@code addr-type;xtext}), each or null. */
     public record RecipientDsn(String notifyOn, String orcpt) {
+    }
+
+    /**
+     * The sender for MAIL FROM (RFC 5321 §4.1.1.2): "" for the null sender; refused when neither
+     * {@code -f} nor a single From address gave one.
+     */
+    String smtpSender() throws Refusal {
+        if (sender == null) {
+            throw Refusal.usage("no envelope sender (-f) and no single From address: an SMTP next hop needs one");
+        }
+        return sender;
     }
 
     /** {@code recipient}'s NOTIFY, else the one shared by all, else null. */

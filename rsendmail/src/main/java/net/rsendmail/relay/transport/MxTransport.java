@@ -19,6 +19,7 @@ import net.rsendmail.mail.Refusal;
 import net.rsendmail.mtasts.MtaSts;
 import net.rsendmail.mtasts.MtaStsPolicy;
 import net.rsendmail.relay.spool.Spool;
+import net.rsendmail.smtp.Replies;
 import net.rsendmail.relay.transport.SmtpSettings.TlsMode;
 
 /**
@@ -29,8 +30,9 @@ import net.rsendmail.relay.transport.SmtpSettings.TlsMode;
  * host publishes usable TLSA records, TLS is mandatory and checked against them (DANE, RFC 7672);
  * a host whose TLSA lookup fails is skipped (§2.2). Else, where the domain's MTA-STS policy
  * (RFC 8461) is in enforce mode, only the MX hosts it names are used, each with a certificate
- * valid for its name. Otherwise {@code smtp_tls} applies (by default {@code may}). The SMTP session itself, REQUIRETLS and {@code TLS-Required: No} are
- * {@link SmtpTransport}'s; one session per MX host carries every message of the channel.
+ * valid for its name. Otherwise {@code smtp_tls} applies (by default {@code may}). The SMTP
+ * session itself, REQUIRETLS and {@code TLS-Required: No} are {@link SmtpTransport}'s; one session
+ * per MX host carries every message of the channel.
  */
 final class MxTransport implements Transport {
     /** MX hosts tried per domain (Postfix: smtp_mx_session_limit 2, smtp_mx_address_limit 5). */
@@ -56,9 +58,7 @@ final class MxTransport implements Transport {
 
     @Override
     public List<RecipientReply> deliver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
-        if (envelope.sender() == null) {
-            throw Refusal.usage("no envelope sender (-f) and no single From address: direct delivery needs one");
-        }
+        envelope.smtpSender(); // before any DNS lookup
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String r : envelope.recipients()) {
             byDomain.computeIfAbsent(domainOf(r), d -> new ArrayList<>()).add(r);
@@ -71,7 +71,7 @@ final class MxTransport implements Transport {
                 got = toDomain(d.getKey(), part, spool, skip);
             } catch (Refusal r) {
                 // this domain's session failed midway; the others' replies stand
-                got = all(part, new Reply(r.isTemporary() ? 451 : 554, r.status(), r.reason()));
+                got = all(part, new Reply(Replies.code(r.status()), r.status(), r.reason()));
             }
             for (RecipientReply r : got) {
                 replies.put(r.recipient(), r);

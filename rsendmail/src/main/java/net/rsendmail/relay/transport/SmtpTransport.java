@@ -88,9 +88,7 @@ final class SmtpTransport implements Transport {
 
     @Override
     public List<RecipientReply> deliver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
-        if (envelope.sender() == null) {
-            throw Refusal.usage("no envelope sender (-f) and no single From address: a smarthost needs one");
-        }
+        String sender = envelope.smtpSender();
         Connection c = open(envelope, spool);
         if (envelope.requireTls() && !(c.verifies && c.transport.isSSL() && c.transport.supportsExtension("REQUIRETLS"))) {
             // RFC 8689 §4.2.1: not sent at all, each recipient refused
@@ -103,7 +101,7 @@ final class SmtpTransport implements Transport {
             return refused;
         }
         SMTPMessage m = new SpoolMessage(c.session, spool, skip);
-        m.setEnvelopeFrom(envelope.sender().isEmpty() ? "<>" : envelope.sender());
+        m.setEnvelopeFrom(sender.isEmpty() ? "<>" : sender);
         StringBuilder ext = new StringBuilder();
         if (c.transport.supportsExtension("DSN")) {
             // RFC 3461 §4.3, §4.4: passed on only to a next hop that takes them

@@ -20,7 +20,6 @@ public final class Transports {
 
     /** What direct delivery needs before any MX: a DNS resolver with its trust anchor. */
     public static String reach(TransportSetting.Mx mx) throws net.rsendmail.mail.Refusal {
-        net.rsendmail.relay.log.LibraryLogs.silence();
         try {
             net.rsendmail.dns.DnsResolver.open(mx.dns());
         } catch (net.rsendmail.dns.DnsSetupException e) {
