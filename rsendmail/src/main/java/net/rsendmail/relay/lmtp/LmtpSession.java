@@ -20,6 +20,7 @@ import net.rsendmail.relay.accept.Acceptance;
 import net.rsendmail.relay.accept.Outcome;
 import net.rsendmail.relay.accept.Submission;
 import net.rsendmail.mail.Printable;
+import net.rsendmail.io.BufferedInput;
 import net.rsendmail.io.IdleWatch;
 import net.rsendmail.relay.log.RequestLine;
 import net.rsendmail.relay.policy.Policy;
@@ -71,7 +72,7 @@ public final class LmtpSession {
     private final Map<String, Envelope.RecipientDsn> dsn = new HashMap<>();
 
     public LmtpSession(InputStream in, OutputStream out, Acceptance acceptance, Path stateDir, IdleWatch watch) {
-        this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
+        this.in = new BufferedInput(watch.watched(in), 64 * 1024);
         this.commandReader = new CommandReader(this.in);
         this.replies = new ReplyWriter(out);
         this.acceptance = acceptance;

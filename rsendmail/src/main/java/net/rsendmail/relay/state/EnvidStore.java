@@ -185,7 +185,7 @@ public final class EnvidStore {
             reserved.clear();
             reservedFor.clear();
             reservedFrom = -1;
-            ch.force(true);
+            ch.force(false); // fdatasync: bytes overwritten in place, the size unchanged; only the mtime waits
         }
 
         /** The hand-over failed: the reservation goes, so that a retry hands the message over. */

@@ -14,6 +14,7 @@ import net.rsendmail.client.config.ClientConfig;
 import net.rsendmail.client.message.Identity;
 import net.rsendmail.client.message.MessagePreparer;
 import net.rsendmail.client.mode.Standalone;
+import net.rsendmail.io.BufferedInput;
 import net.rsendmail.io.IdleWatch;
 import net.rsendmail.mail.Printable;
 import net.rsendmail.mail.Refusal;
@@ -75,7 +76,7 @@ public final class SmtpSession {
      */
     public SmtpSession(InputStream in, OutputStream out, CommandLine cl, ClientConfig config, Path explicitConfig,
                        IdleWatch watch, Logger log) {
-        this.in = new BufferedInputStream(watch.watched(in), 64 * 1024);
+        this.in = new BufferedInput(watch.watched(in), 64 * 1024);
         this.replies = new ReplyWriter(out);
         this.commands = new CommandReader(this.in);
         this.cl = cl;
