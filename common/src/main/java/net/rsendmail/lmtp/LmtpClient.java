@@ -29,6 +29,7 @@ public final class LmtpClient {
     private final Set<String> capabilities = new HashSet<>();
     private final Transcript transcript;
     private Reply last;
+    private Pending open; // sent by transmit, its replies not yet read by finish
 
     public LmtpClient(InputStream in, OutputStream out) {
         this(in, out, Transcript.NONE);
@@ -66,10 +67,23 @@ public final class LmtpClient {
      * stands for every recipient; the session stays usable for the next transaction.
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
+        return finish(transmit(tx, message));
+    }
+
+    /**
+     * The first half of {@link #send}: the envelope, its replies, and the message once DATA got
+     * its 354; the replies to the message are left for {@link #finish}, so that the caller can do
+     * other work while the server hands the message on. One transaction at a time: {@link #finish}
+     * must follow before the next {@code transmit}.
+     */
+    public Pending transmit(Transaction tx, InputStream message) throws IOException {
+        if (open != null) {
+            throw new IllegalStateException("an LMTP transaction is still open");
+        }
         if (tx.requireTls() && !capabilities.contains("REQUIRETLS")) {
             // RFC 8689 §4.2.1: never sent without the promise; each recipient refused, nothing written
-            return fill(tx.recipients().size(), new Reply(550, "5.7.30",
-                    "REQUIRETLS support required: the relay does not offer REQUIRETLS"));
+            return new Pending.Answered(fill(tx.recipients().size(), new Reply(550, "5.7.30",
+                    "REQUIRETLS support required: the relay does not offer REQUIRETLS")));
         }
         StringBuilder cmds = envelope(tx);
         cmds.append("DATA\r\n");
@@ -91,7 +105,7 @@ public final class LmtpClient {
             reset();
         }
         if (!mail.positive()) {
-            return fill(tx.recipients().size(), mail);
+            return new Pending.Answered(fill(tx.recipients().size(), mail));
         }
         if (data.code() != 354) {
             // No recipient was accepted (each has its own refusal) or DATA itself was refused.
@@ -99,13 +113,38 @@ public final class LmtpClient {
             for (Reply r : rcpt) {
                 out.add(r.positive() ? data : r);
             }
-            return out;
+            return new Pending.Answered(out);
         }
+        Pending.Sent sent = new Pending.Sent(List.copyOf(rcpt));
+        open = sent;
         transcript.body(tx.size());
         DotCodec.write(message, out);
         out.flush();
+        return sent;
+    }
+
+    /** A transaction {@link #transmit} sent: answered for every recipient, or its message on its way. */
+    public sealed interface Pending {
+        /** Each recipient's reply is known: nothing more to read. */
+        record Answered(List<Reply> replies) implements Pending {
+        }
+
+        /** The message is sent; each accepted recipient's reply is still to come. */
+        record Sent(List<Reply> rcpt) implements Pending {
+        }
+    }
+
+    /** The second half of {@link #send}: a reply per recipient. */
+    public List<Reply> finish(Pending pending) throws IOException {
+        if (pending instanceof Pending.Answered a) {
+            return a.replies();
+        }
+        if (pending != open) {
+            throw new IllegalStateException("not the open LMTP transaction");
+        }
+        open = null;
         List<Reply> results = new ArrayList<>();
-        for (Reply r : rcpt) {
+        for (Reply r : ((Pending.Sent) pending).rcpt()) {
             results.add(r.positive() ? final_(readReply(), "the message") : r);
         }
         return results;
@@ -146,6 +185,9 @@ public final class LmtpClient {
      * server's checks answer and nothing is sent. Returns the MAIL reply, then one per recipient.
      */
     public List<Reply> probe(Transaction tx) throws IOException {
+        if (open != null) {
+            throw new IllegalStateException("an LMTP transaction is still open");
+        }
         write(envelope(tx).append("RSET\r\n").toString());
         out.flush();
         List<Reply> replies = new ArrayList<>();

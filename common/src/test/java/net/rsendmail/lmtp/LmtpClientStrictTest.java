@@ -59,6 +59,33 @@ class LmtpClientStrictTest {
     }
 
     @Test
+    void transmitSendsTheMessageAndFinishReadsItsRepliesOneTransactionAtATime() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n250 2.0.0 delivered\r\n");
+        LmtpClient.Pending p = c.transmit(TX, body());
+        String written = sent.toString(StandardCharsets.US_ASCII);
+        assertTrue(written.endsWith("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"
+                + "Subject: secret body\r\n\r\nx\r\n.\r\n"), written);
+        assertThrows(IllegalStateException.class, () -> c.transmit(TX, body()), "a second envelope would be read "
+                + "while the first message's replies are still due");
+        assertThrows(IllegalStateException.class, () -> c.probe(TX));
+        assertEquals(written, sent.toString(StandardCharsets.US_ASCII), "nothing more written by the refused calls");
+        List<Reply> r = c.finish(p);
+        assertTrue(r.size() == 1 && r.get(0).code() == 250 && r.get(0).text().contains("delivered"), r::toString);
+        assertThrows(IllegalStateException.class, () -> c.finish(p), "finished once only");
+    }
+
+    @Test
+    void aRefusedDataIsAnsweredByTransmitAndTheNextTransactionMayFollow() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n250 2.1.5 ok\r\n451 4.3.0 later\r\n250 2.0.0 reset\r\n"
+                + "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n250 2.0.0 delivered\r\n");
+        LmtpClient.Pending p = c.transmit(TX, body());
+        assertTrue(p instanceof LmtpClient.Pending.Answered, p::toString);
+        assertEquals(451, c.finish(p).get(0).code());
+        assertFalse(sent.toString(StandardCharsets.US_ASCII).contains("secret body"));
+        assertEquals(250, c.send(TX, body()).get(0).code());
+    }
+
+    @Test
     void anIntermediateReplyToRcptIsAProtocolError() throws Exception {
         LmtpClient c = client("250 2.1.0 ok\r\n354 go on\r\n354 go on\r\n");
         assertThrows(LmtpException.class, () -> c.send(TX, body()));

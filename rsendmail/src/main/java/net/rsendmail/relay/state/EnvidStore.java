@@ -26,12 +26,14 @@ import java.util.Set;
  * whole transaction, so two relay processes never hand over the same (ENVID, recipient).
  *
  * <p>Each line is a state byte and a recipient. Before the hand-over the recipients are
- * <em>reserved</em> ({@code ?}), durably; a record that cannot be written refuses the transaction
- * before anything is handed over. After the hand-over the state byte is overwritten in place
- * ({@code +}), which needs no new disk space, so the record cannot fail for a full disk once the
- * MTA has the message. A failed hand-over truncates its reservation away. A reservation left by a
- * relay that died while its MTA ran counts as not accepted: that run is the one window in which a
- * retry can hand a message over twice.
+ * <em>reserved</em> ({@code ?}); a record that cannot be written refuses the transaction before
+ * anything is handed over. After the hand-over the state byte is overwritten in place ({@code +}),
+ * which needs no new disk space, so the record cannot fail for a full disk once the MTA has the
+ * message, and that commit's sync makes the reservation's bytes durable with it: a reservation
+ * counts as not accepted whether or not it survives a crash, so it is not synced on its own. A
+ * failed hand-over truncates its reservation away. A reservation left by a relay that died while
+ * its MTA ran counts as not accepted: that run is the one window in which a retry can hand a
+ * message over twice.
  * Records are kept {@link #KEEP} and then purged.
  */
 public final class EnvidStore {
@@ -140,7 +142,10 @@ public final class EnvidStore {
             return accepted.contains(recipient);
         }
 
-        /** Writes {@code recipients} as reserved, durably, before the hand-over; on failure nothing stays. */
+        /**
+         * Writes {@code recipients} as reserved before the hand-over (space taken, not synced: see
+         * the class comment); on failure nothing stays.
+         */
         public void reserve(List<String> recipients) throws IOException {
             long start = ch.size();
             StringBuilder b = new StringBuilder();
@@ -155,7 +160,6 @@ public final class EnvidStore {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
             } catch (IOException e) {
                 truncate(start);
                 throw e;
@@ -185,7 +189,8 @@ public final class EnvidStore {
             reserved.clear();
             reservedFor.clear();
             reservedFrom = -1;
-            ch.force(false); // fdatasync: bytes overwritten in place, the size unchanged; only the mtime waits
+            // fdatasync (POSIX fdatasync(2)): the '+' and the reservation's bytes and size; only the mtime waits
+            ch.force(false);
         }
 
         /** The hand-over failed: the reservation goes, so that a retry hands the message over. */

@@ -136,32 +136,55 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks; adds them to it. */
+    /**
+     * Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks;
+     * adds them to it. Each message is settled while the relay hands the next one on.
+     */
     private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
         Run run = new Run();
-        for (QueueId id : queue.due(now)) {
-            if (stopping.getAsBoolean()) {
-                break;
-            }
-            if (selector.excludes(id) || !seen.add(id)) {
-                continue;
-            }
-            Optional<Claim> oc = claim(id);
-            if (oc.isEmpty()) {
-                continue;
-            }
-            try (Claim c = oc.get()) {
-                if (selector.selects(c.message())) { // else released unchanged
-                    Attempt a = run.attempt(c);
+        Answered answered = null; // the last attempt, not yet settled
+        try {
+            for (QueueId id : queue.due(now)) {
+                if (stopping.getAsBoolean()) {
+                    break;
+                }
+                if (selector.excludes(id) || !seen.add(id)) {
+                    continue;
+                }
+                Optional<Claim> oc = claim(id);
+                if (oc.isEmpty()) {
+                    continue;
+                }
+                Claim c = oc.get();
+                boolean kept = false;
+                try {
+                    if (!selector.selects(c.message())) {
+                        continue; // released unchanged
+                    }
+                    Transport.Started started = run.start(c);
+                    Attempt a;
+                    try {
+                        settle(answered, counts);
+                    } finally {
+                        answered = null;
+                        a = started.finish();
+                    }
                     if (a instanceof Attempt.Whole w && !w.outcome().isDelivered() && stopping.getAsBoolean()) {
                         LOG.info("id={} stopping: the attempt was cut short ({}); the message stays queued as it was",
                                 c.id(), w.outcome().line());
                         continue; // released unchanged: no attempt counted, due as before
                     }
-                    counts[settlement.apply(c, run.mode, a).ordinal()]++;
+                    answered = new Answered(c, run.mode, a);
+                    kept = true;
+                } finally {
+                    if (!kept) {
+                        c.close();
+                    }
                 }
             }
+        } finally {
+            settle(answered, counts);
         }
         Summary s = new Summary(counts[Settlement.Result.DELIVERED.ordinal()],
                 counts[Settlement.Result.DEFERRED.ordinal()], counts[Settlement.Result.BOUNCED.ordinal()],
@@ -170,6 +193,19 @@ public final class QueueRunner implements AutoCloseable {
             QueueMetrics.afterRun(config.metricsFile(), queue, s, Instant.now());
         }
         return s;
+    }
+
+    /** An attempt's result, its claim still held until it is settled. */
+    private record Answered(Claim claim, String mode, Attempt attempt) {
+    }
+
+    private void settle(Answered a, int[] counts) {
+        if (a == null) {
+            return;
+        }
+        try (Claim c = a.claim()) {
+            counts[settlement.apply(c, a.mode(), a.attempt()).ordinal()]++;
+        }
     }
 
     /** Closes the kept transport (QUIT on an LMTP channel); the next message chooses one again. */
@@ -199,20 +235,26 @@ public final class QueueRunner implements AutoCloseable {
         private Outcome stop;
         private String mode = "none";
 
-        Attempt attempt(Claim c) {
+        /** The attempt for {@code c} under way (see {@link Transport#start(Claim, boolean)}). */
+        Transport.Started start(Claim c) {
             if (stop != null) {
-                return new Attempt.Whole(stop);
+                Outcome s = stop;
+                return () -> new Attempt.Whole(s);
             }
-            Attempt a = null;
             if (transport == null) {
                 Transport.Choice choice = Transport.choose(config.batch(), sender, modes, domain);
                 transport = choice.transport();
-                a = choice.failure() == null ? null : new Attempt.Whole(choice.failure());
+                if (choice.failure() != null) {
+                    return () -> stopped(new Attempt.Whole(choice.failure()));
+                }
             }
-            if (a == null) {
-                mode = transport.mode();
-                a = transport.attempt(c, config.requireTls());
-            }
+            mode = transport.mode();
+            Transport.Started started = transport.start(c, config.requireTls());
+            return () -> stopped(started.finish());
+        }
+
+        /** {@code a}, after a failure that stops the run has stopped it. */
+        private Attempt stopped(Attempt a) {
             if (a instanceof Attempt.Whole w && w.outcome().stopsTheRun()) {
                 stop = w.outcome();
                 QueueRunner.this.close();

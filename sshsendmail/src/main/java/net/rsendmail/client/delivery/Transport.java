@@ -61,11 +61,26 @@ sealed interface Transport extends AutoCloseable {
      */
     Attempt attempt(Transaction tx, SshSender.Content content);
 
-    /** A queued message's pending recipients, its queue id as ENVID; {@code requireTls}: config's require_tls. */
-    default Attempt attempt(Claim c, boolean requireTls) {
+    /** An attempt under way: {@link #finish} completes it, and is called exactly once. */
+    interface Started {
+        Attempt finish();
+    }
+
+    /**
+     * A queued message's pending recipients, its queue id as ENVID; {@code requireTls}: config's
+     * require_tls. LMTP sends the envelope and the message at once and leaves the replies for
+     * {@link Started#finish}, so that the caller can settle the previous message while the relay
+     * hands this one on; plain mode does everything in {@code finish}.
+     */
+    default Started start(Claim c, boolean requireTls) {
         QueuedMessage m = c.message();
-        return attempt(new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size(), requireTls),
-                c::openBody);
+        Transaction tx = new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size(), requireTls);
+        return start(tx, c::openBody);
+    }
+
+    /** {@link #attempt} in two steps (see {@link #start(Claim, boolean)}). */
+    default Started start(Transaction tx, SshSender.Content content) {
+        return () -> attempt(tx, content);
     }
 
     @Override
@@ -123,20 +138,30 @@ sealed interface Transport extends AutoCloseable {
          */
         @Override
         public Attempt attempt(Transaction tx, SshSender.Content content) {
+            return start(tx, content).finish();
+        }
+
+        @Override
+        public Started start(Transaction tx, SshSender.Content content) {
             boolean kept = batch != null && batch.isOpen() && used;
             if (batch == null || !batch.isOpen()) {
                 Outcome failure = reopen();
                 if (failure != null) {
-                    return new Attempt.Whole(failure);
+                    return () -> new Attempt.Whole(failure);
                 }
             }
-            Attempt a = send(tx, content);
-            if (kept && tx.envid() != null && a instanceof Attempt.Whole w
-                    && w.outcome().cause() == Outcome.Cause.CHANNEL_LOST) {
-                Outcome failure = reopen();
-                return failure != null ? new Attempt.Whole(failure) : send(tx, content);
+            Started s = transmit(tx, content);
+            if (!kept || tx.envid() == null) {
+                return s;
             }
-            return a;
+            return () -> {
+                Attempt a = s.finish();
+                if (a instanceof Attempt.Whole w && w.outcome().cause() == Outcome.Cause.CHANNEL_LOST) {
+                    Outcome failure = reopen();
+                    return failure != null ? new Attempt.Whole(failure) : transmit(tx, content).finish();
+                }
+                return a;
+            };
         }
 
         /** A fresh channel; the failure if there is none. */
@@ -154,33 +179,63 @@ sealed interface Transport extends AutoCloseable {
             return null;
         }
 
-        private Attempt send(Transaction tx, SshSender.Content content) {
-            List<String> pending = tx.recipients();
-            List<Reply> replies;
+        private static Attempt unreadable(IOException e) {
+            return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
+                    + e.getMessage()));
+        }
+
+        private Attempt lost(LmtpBatch on, Exception e) {
+            // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
+            sender.answerLost(on.relay());
+            return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
+                    + on.relay() + " lost during the LMTP transaction: " + e.getMessage()));
+        }
+
+        /** Sends the envelope and the message on the open batch; the replies are read by {@link Started#finish}. */
+        private Started transmit(Transaction tx, SshSender.Content content) {
+            LmtpBatch on = batch;
             InputStream body;
             try {
                 body = content.open();
             } catch (IOException e) {
-                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
-                        + e.getMessage()));
+                Attempt a = unreadable(e);
+                return () -> a;
             }
-            try (body) {
-                replies = batch.send(tx, body);
+            LmtpBatch.Pending pending;
+            try {
+                pending = on.transmit(tx, body);
             } catch (LmtpBatch.LocalReadException e) {
-                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.LOCAL_IO, "4.3.0", "cannot read the message: "
-                        + e.getMessage()));
+                Attempt a = unreadable(e);
+                return () -> a;
             } catch (IOException | RuntimeException e) {
-                // the relay hands on nothing of a transaction cut short; its ENVID memory covers the rest
-                sender.answerLost(batch.relay());
-                return new Attempt.Whole(Outcome.temporary(Outcome.Cause.CHANNEL_LOST, "4.4.2", "connection to relay "
-                        + batch.relay() + " lost during the LMTP transaction: " + e.getMessage()));
+                Attempt a = lost(on, e);
+                return () -> a;
             } finally {
                 used = true;
                 sender.touch();
+                try {
+                    body.close();
+                } catch (IOException e) {
+                    // read to its end already; a file that fails to close changes nothing sent
+                }
             }
+            return () -> {
+                List<Reply> replies;
+                try {
+                    replies = pending.finish();
+                } catch (IOException | RuntimeException e) {
+                    return lost(on, e);
+                } finally {
+                    sender.touch();
+                }
+                return perRecipient(tx.recipients(), replies);
+            };
+        }
+
+        private static Attempt perRecipient(List<String> recipients, List<Reply> replies) {
             Map<String, Outcome> out = new LinkedHashMap<>();
-            for (int i = 0; i < pending.size(); i++) {
-                out.put(pending.get(i), ExitCodes.fromReply(replies.get(i)));
+            for (int i = 0; i < recipients.size(); i++) {
+                out.put(recipients.get(i), ExitCodes.fromReply(replies.get(i)));
             }
             return new Attempt.PerRecipient(out);
         }

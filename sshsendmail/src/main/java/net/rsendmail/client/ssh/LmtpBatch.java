@@ -45,31 +45,65 @@ public final class LmtpBatch implements AutoCloseable {
      * could not be read here (the channel is then unusable too: the relay hands nothing on).
      */
     public List<Reply> send(Transaction tx, InputStream message) throws IOException {
-        return exchange(() -> client.send(tx, new Guarded(message)));
+        return transmit(tx, message).finish();
+    }
+
+    /**
+     * The first half of {@link #send} ({@link LmtpClient#transmit}): the envelope and the message
+     * sent; {@link Pending#finish} reads the replies, the two under one command timeout. Each
+     * {@code transmit} needs its {@code finish} before the next one.
+     */
+    public Pending transmit(Transaction tx, InputStream message) throws IOException {
+        Deadline d = new Deadline(timeout, () -> channel.close(true));
+        LmtpClient.Pending p = exchange(d, false, () -> client.transmit(tx, new Guarded(message)));
+        return new Pending(d, p);
+    }
+
+    /** A transaction whose message is on its way to the relay. */
+    public final class Pending {
+        private final Deadline deadline;
+        private final LmtpClient.Pending sent;
+
+        private Pending(Deadline deadline, LmtpClient.Pending sent) {
+            this.deadline = deadline;
+            this.sent = sent;
+        }
+
+        /** One reply per recipient, or the failure, as {@link LmtpBatch#send}. */
+        public List<Reply> finish() throws IOException {
+            return exchange(deadline, true, () -> client.finish(sent));
+        }
     }
 
     /** The envelope of {@code tx} only, then RSET ({@link LmtpClient#probe}): the relay's verdicts, nothing sent. */
     public List<Reply> probe(Transaction tx) throws IOException {
-        return exchange(() -> client.probe(tx));
+        return exchange(new Deadline(timeout, () -> channel.close(true)), true, () -> client.probe(tx));
     }
 
-    private interface Exchange {
-        List<Reply> run() throws IOException;
+    private interface Step<T> {
+        T run() throws IOException;
     }
 
-    /** One exchange under the command timeout; any failure leaves the channel unusable. */
-    private List<Reply> exchange(Exchange x) throws IOException {
-        Deadline d = new Deadline(timeout, () -> channel.close(true));
-        try (d) {
-            List<Reply> replies = x.run();
+    /**
+     * One step under the command timeout {@code d}, which ends with the {@code last} step or a
+     * failure; any failure leaves the channel unusable.
+     */
+    private <T> T exchange(Deadline d, boolean last, Step<T> x) throws IOException {
+        try {
+            T result = x.run();
             if (d.passed()) { // replies that raced the close are not trusted: the channel is gone
                 throw new IOException("closed by the deadline");
             }
-            return replies;
+            if (last) {
+                d.close();
+            }
+            return result;
         } catch (LocalReadException e) {
+            d.close();
             broken = true;
             throw e;
         } catch (IOException | RuntimeException e) {
+            d.close();
             broken = true;
             if (d.passed()) {
                 throw new IOException("the relay did not finish the transaction within " + timeout.toSeconds()
