@@ -77,9 +77,7 @@ public final class LmtpClient {
      * must follow before the next {@code transmit}.
      */
     public Pending transmit(Transaction tx, InputStream message) throws IOException {
-        if (open != null) {
-            throw new IllegalStateException("an LMTP transaction is still open");
-        }
+        requireIdle();
         if (tx.requireTls() && !capabilities.contains("REQUIRETLS")) {
             // RFC 8689 §4.2.1: never sent without the promise; each recipient refused, nothing written
             return new Pending.Answered(fill(tx.recipients().size(), new Reply(550, "5.7.30",
@@ -121,6 +119,13 @@ public final class LmtpClient {
         DotCodec.write(message, out);
         out.flush();
         return sent;
+    }
+
+    /** No transaction waits for {@link #finish}: anything written now would be read as part of it. */
+    private void requireIdle() {
+        if (open != null) {
+            throw new IllegalStateException("an LMTP transaction is still open");
+        }
     }
 
     /** A transaction {@link #transmit} sent: answered for every recipient, or its message on its way. */
@@ -185,9 +190,7 @@ public final class LmtpClient {
      * server's checks answer and nothing is sent. Returns the MAIL reply, then one per recipient.
      */
     public List<Reply> probe(Transaction tx) throws IOException {
-        if (open != null) {
-            throw new IllegalStateException("an LMTP transaction is still open");
-        }
+        requireIdle();
         write(envelope(tx).append("RSET\r\n").toString());
         out.flush();
         List<Reply> replies = new ArrayList<>();

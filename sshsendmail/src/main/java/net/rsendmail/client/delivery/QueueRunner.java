@@ -157,7 +157,7 @@ public final class QueueRunner implements AutoCloseable {
                     continue;
                 }
                 Claim c = oc.get();
-                boolean kept = false;
+                boolean held = false; // for its settlement, after the next message's transmission
                 try {
                     if (!selector.selects(c.message())) {
                         continue; // released unchanged
@@ -176,9 +176,9 @@ public final class QueueRunner implements AutoCloseable {
                         continue; // released unchanged: no attempt counted, due as before
                     }
                     answered = new Answered(c, run.mode, a);
-                    kept = true;
+                    held = true;
                 } finally {
-                    if (!kept) {
+                    if (!held) {
                         c.close();
                     }
                 }

@@ -131,16 +131,16 @@ sealed interface Transport extends AutoCloseable {
             return "lmtp";
         }
 
-        /**
-         * On a channel kept from earlier messages, a transaction that finds it gone (the relay
-         * closed it meanwhile, or the link died while idle) is tried once more on a fresh one; the
-         * relay's ENVID memory makes that safe even if the first one got through, so only with one.
-         */
         @Override
         public Attempt attempt(Transaction tx, SshSender.Content content) {
             return start(tx, content).finish();
         }
 
+        /**
+         * On a channel kept from earlier messages, a transaction that finds it gone (the relay
+         * closed it meanwhile, or the link died while idle) is tried once more on a fresh one; the
+         * relay's ENVID memory makes that safe even if the first one got through, so only with one.
+         */
         @Override
         public Started start(Transaction tx, SshSender.Content content) {
             boolean kept = batch != null && batch.isOpen() && used;

@@ -54,7 +54,7 @@ public final class LmtpBatch implements AutoCloseable {
      * {@code transmit} needs its {@code finish} before the next one.
      */
     public Pending transmit(Transaction tx, InputStream message) throws IOException {
-        Deadline d = new Deadline(timeout, () -> channel.close(true));
+        Deadline d = deadline();
         LmtpClient.Pending p = exchange(d, false, () -> client.transmit(tx, new Guarded(message)));
         return new Pending(d, p);
     }
@@ -77,7 +77,12 @@ public final class LmtpBatch implements AutoCloseable {
 
     /** The envelope of {@code tx} only, then RSET ({@link LmtpClient#probe}): the relay's verdicts, nothing sent. */
     public List<Reply> probe(Transaction tx) throws IOException {
-        return exchange(new Deadline(timeout, () -> channel.close(true)), true, () -> client.probe(tx));
+        return exchange(deadline(), true, () -> client.probe(tx));
+    }
+
+    /** The command timeout of one transaction: when it passes, the channel is closed. */
+    private Deadline deadline() {
+        return new Deadline(timeout, () -> channel.close(true));
     }
 
     private interface Step<T> {
