@@ -33,8 +33,10 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * {@code transport smtp://HOST[:PORT]} and {@code smtps://}: hands each message to a smarthost with
  * Angus Mail, synchronously, and passes on the far side's reply for each recipient
  * ({@code mail.smtp.sendpartial}, {@code mail.smtp.reportsuccess}). One connection carries every
- * message of the request or LMTP channel; it is checked (NOOP) before each message and made again
- * when the far side dropped it, and ended with QUIT by {@link #close}.
+ * message of the request or LMTP channel and is ended with QUIT by {@link #close}. Before a message
+ * it is checked (NOOP) and made again when the far side dropped it, unless its last transaction
+ * ended less than {@link #UNCHECKED_REUSE} ago; when such a connection turns out closed before DATA
+ * (nothing of the message sent), the message goes once more over a new one.
  *
  * <p>RFC 8689: a message with REQUIRETLS goes only over verified TLS ({@code smtp_tls verify}) to
  * a next hop that offers REQUIRETLS, else each recipient gets 550 5.7.30. A message with
@@ -58,6 +60,13 @@ final class SmtpTransport implements Transport {
         SUBCLASS.setLevel(java.util.logging.Level.OFF);
     }
 
+
+    /**
+     * A connection whose last transaction ended this recently is used without a NOOP first: a
+     * round trip per message saved in a batch, at the cost of one resend over a new connection in
+     * the rare case that the far side closed it meanwhile.
+     */
+    static final long UNCHECKED_REUSE = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     /** At most this many addresses of one host are tried (Postfix: smtp_mx_address_limit 5). */
     static final int MAX_ADDRESSES = 5;
@@ -88,8 +97,36 @@ final class SmtpTransport implements Transport {
 
     @Override
     public List<RecipientReply> deliver(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
+        try {
+            return send(open(envelope, spool), envelope, spool, skip);
+        } catch (ClosedBeforeData e) {
+            // the unchecked connection was closed: nothing was sent, so the message goes over a new one
+            return sendChecked(open(envelope, spool), envelope, spool, skip);
+        }
+    }
+
+    private List<RecipientReply> sendChecked(Connection c, Envelope envelope, Spool spool, List<int[]> skip)
+            throws Refusal {
+        try {
+            return send(c, envelope, spool, skip);
+        } catch (ClosedBeforeData e) {
+            throw failure("lost the connection to " + settings.name() + " while sending", e.cause);
+        }
+    }
+
+    /** An unchecked connection ({@link #UNCHECKED_REUSE}) turned out closed before DATA. */
+    private static final class ClosedBeforeData extends Exception {
+        final MessagingException cause;
+
+        ClosedBeforeData(MessagingException cause) {
+            super(null, null, false, false);
+            this.cause = cause;
+        }
+    }
+
+    private List<RecipientReply> send(Connection c, Envelope envelope, Spool spool, List<int[]> skip)
+            throws Refusal, ClosedBeforeData {
         String sender = envelope.smtpSender();
-        Connection c = open(envelope, spool);
         if (envelope.requireTls() && !(c.verifies && c.transport.isSSL() && c.transport.supportsExtension("REQUIRETLS"))) {
             // RFC 8689 §4.2.1: not sent at all, each recipient refused
             Reply no = new Reply(550, "5.7.30", "REQUIRETLS support required (" + settings.name()
@@ -142,11 +179,25 @@ final class SmtpTransport implements Transport {
         }
         try {
             c.transport.sendMessage(m, to);
+            c.answered();
             // Only without reportsuccess does a full success return normally.
             return replies(to, null, new Reply(250, "2.0.0", "queued"));
-        } catch (SendFailedException e) {
-            return fromChain(to, e);
         } catch (MessagingException e) {
+            if (c.unchecked && c.transport.lostBeforeData()) {
+                c.close();
+                throw new ClosedBeforeData(e);
+            }
+            if (e instanceof SendFailedException f) {
+                List<RecipientReply> replies;
+                try {
+                    replies = fromChain(to, f);
+                } catch (Refusal lost) {
+                    c.close();
+                    throw lost;
+                }
+                c.answered();
+                return replies;
+            }
             c.close();
             throw failure("lost the connection to " + settings.name() + " while sending", e);
         }
@@ -241,7 +292,13 @@ final class SmtpTransport implements Transport {
     /** The open connection for this kind of message, checked, or a new one. */
     private Connection connection(boolean relax) throws Refusal {
         Connection c = relax ? relaxed : verified;
+        if (c != null && c.recentlyAnswered()) {
+            c.unchecked = true;
+            return c;
+        }
         if (c != null && c.transport.isConnected()) { // NOOP: the far side may have dropped an idle one
+            c.unchecked = false;
+            c.answered();
             return c;
         }
         if (c != null) {
@@ -252,6 +309,7 @@ final class SmtpTransport implements Transport {
         }
         c = Connection.open(settings, addresses, relax ? List.of() : dane,
                 !relax && settings.tls() == SmtpSettings.TlsMode.VERIFY);
+        c.answered();
         if (relax) {
             relaxed = c;
         } else {
@@ -326,6 +384,11 @@ final class SmtpTransport implements Transport {
         final Session session;
         final RcptParameters transport;
         final boolean verifies;
+        /** Taken for this message without a NOOP ({@link #UNCHECKED_REUSE}). */
+        boolean unchecked;
+        /** System.nanoTime() when its last transaction ended with the far side's replies; 0: none yet. */
+        private long answeredAt;
+        private boolean closed;
 
         private Connection(Session session, RcptParameters transport, boolean verifies) {
             this.session = session;
@@ -439,7 +502,16 @@ final class SmtpTransport implements Transport {
             return false;
         }
 
+        void answered() {
+            answeredAt = System.nanoTime();
+        }
+
+        boolean recentlyAnswered() {
+            return !closed && answeredAt != 0 && System.nanoTime() - answeredAt < UNCHECKED_REUSE;
+        }
+
         void close() {
+            closed = true;
             try {
                 transport.close();
             } catch (MessagingException | RuntimeException e) {

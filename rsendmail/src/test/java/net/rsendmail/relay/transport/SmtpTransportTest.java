@@ -1,6 +1,7 @@
 package net.rsendmail.relay.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +106,7 @@ class SmtpTransportTest {
                 "user=a@example.org\u0001auth=Bearer ya29.token-value\u0001\u0001".getBytes(StandardCharsets.US_ASCII)),
                 auth, "RFC 7628-style XOAUTH2 initial response");
         assertEquals(1, lines.stream().filter(l -> l.startsWith("EHLO relay.test")).count(), "one connection: " + lines);
+        assertFalse(lines.contains("NOOP"), "a connection used a moment ago is not checked first: " + lines);
         assertTrue(lines.contains("MAIL FROM:<a@example.org> RET=HDRS ENVID=Q1+2Bx"), lines::toString);
         assertTrue(lines.contains("RCPT TO:<no@example.net> NOTIFY=FAILURE,DELAY"), lines::toString);
         assertTrue(lines.contains("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob+2Bx@example.net"),
@@ -129,6 +131,8 @@ class SmtpTransportTest {
                     t.deliver(Envelope.of("a@example.org", List.of("b@example.net")), s2, List.of()).get(0));
         }
         assertEquals(2, server.lines().stream().filter(l -> l.startsWith("EHLO")).count(), server.lines()::toString);
+        assertEquals(List.of("Subject: one\r\n\r\nx\r\n", "Subject: two\r\n\r\ny\r\n"), server.data(),
+                "the second message, sent once more over the new connection after MAIL met the closed one");
         server.close();
         try (SmtpTransport t = transport(Optional.empty()); Spool s = spool("Subject: three\n\nz\n")) {
             Refusal r = assertThrows(Refusal.class,
@@ -136,6 +140,22 @@ class SmtpTransportTest {
             assertTrue(r.isTemporary(), r.line());
             assertTrue(r.line().startsWith("4.4.1 cannot connect to smtps://127.0.0.1:"), r.line());
         }
+    }
+
+    @Test
+    void aConnectionIdleForAWhileIsCheckedWithNoopFirst() throws Exception {
+        try (SmtpTransport t = transport(Optional.empty()); Spool s = spool("Subject: one\n\nx\n");
+                Spool s2 = spool("Subject: two\n\ny\n")) {
+            assertInstanceOf(RecipientReply.Accepted.class,
+                    t.deliver(Envelope.of("a@example.org", List.of("b@example.net")), s, List.of()).get(0));
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SmtpTransport.UNCHECKED_REUSE) + 200);
+            assertInstanceOf(RecipientReply.Accepted.class,
+                    t.deliver(Envelope.of("a@example.org", List.of("b@example.net")), s2, List.of()).get(0));
+        }
+        List<String> lines = server.lines();
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("EHLO")).count(), lines::toString);
+        assertEquals(List.of("NOOP", "MAIL FROM:<a@example.org>"),
+                lines.subList(lines.lastIndexOf("NOOP"), lines.lastIndexOf("NOOP") + 2), lines::toString);
     }
 
     /** A minimal SMTP server over TLS that answers from a script and records what it was told. */

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -138,34 +139,26 @@ public final class QueueRunner implements AutoCloseable {
 
     /**
      * Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks;
-     * adds them to it. Each message is settled while the relay hands the next one on.
+     * adds them to it. While the relay hands a message on, the previous one is settled and the
+     * next one claimed, so that it goes out as soon as the relay has answered.
      */
     private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
         Run run = new Run();
         Answered answered = null; // the last attempt, not yet settled
+        Iterator<QueueId> due = queue.due(now).iterator();
+        Optional<Claim> next = nextClaim(due, selector, seen);
         try {
-            for (QueueId id : queue.due(now)) {
-                if (stopping.getAsBoolean()) {
-                    break;
-                }
-                if (selector.excludes(id) || !seen.add(id)) {
-                    continue;
-                }
-                Optional<Claim> oc = claim(id);
-                if (oc.isEmpty()) {
-                    continue;
-                }
-                Claim c = oc.get();
+            while (next.isPresent() && !stopping.getAsBoolean()) {
+                Claim c = next.get();
+                next = Optional.empty();
                 boolean held = false; // for its settlement, after the next message's transmission
                 try {
-                    if (!selector.selects(c.message())) {
-                        continue; // released unchanged
-                    }
                     Transport.Started started = run.start(c);
                     Attempt a;
                     try {
                         settle(answered, counts);
+                        next = nextClaim(due, selector, seen);
                     } finally {
                         answered = null;
                         a = started.finish();
@@ -184,7 +177,11 @@ public final class QueueRunner implements AutoCloseable {
                 }
             }
         } finally {
-            settle(answered, counts);
+            try {
+                settle(answered, counts);
+            } finally {
+                next.ifPresent(Claim::close); // claimed ahead but not sent: released unchanged
+            }
         }
         Summary s = new Summary(counts[Settlement.Result.DELIVERED.ordinal()],
                 counts[Settlement.Result.DEFERRED.ordinal()], counts[Settlement.Result.BOUNCED.ordinal()],
@@ -215,6 +212,25 @@ public final class QueueRunner implements AutoCloseable {
             transport.close();
             transport = null;
         }
+    }
+
+    /** The next message of {@code due} to send, claimed; those the selector leaves are released unchanged. */
+    private Optional<Claim> nextClaim(Iterator<QueueId> due, QueueSelector selector, Set<QueueId> seen) {
+        while (due.hasNext() && !stopping.getAsBoolean()) {
+            QueueId id = due.next();
+            if (selector.excludes(id) || !seen.add(id)) {
+                continue;
+            }
+            Optional<Claim> oc = claim(id);
+            if (oc.isEmpty()) {
+                continue;
+            }
+            if (selector.selects(oc.get().message())) {
+                return oc;
+            }
+            oc.get().close();
+        }
+        return Optional.empty();
     }
 
     private Optional<Claim> claim(QueueId id) {
