@@ -17,8 +17,9 @@ import net.rsendmail.smtp.Xtext;
 
 /**
  * The sending side of {@code rsendmail --lmtp}: LMTP (RFC 2033) over any pair of streams (an SSH
- * exec channel in practice). MAIL, every RCPT and DATA go out in one write (PIPELINING, RFC 2920);
- * the message is sent with CRLF line ends and dot-stuffing; the result is one reply per recipient.
+ * exec channel in practice). MAIL, every RCPT and DATA go out in one write (PIPELINING, RFC 2920),
+ * and may go behind the message before ({@link #offer}); the message is sent with CRLF line ends
+ * and dot-stuffing; the result is one reply per recipient.
  */
 public final class LmtpClient {
     /** Lines of one reply; RFC 5321 §4.5.3.1.5 bounds a line (512 octets), not a reply, so this is ours. */
@@ -30,6 +31,7 @@ public final class LmtpClient {
     private final Transcript transcript;
     private Reply last;
     private Pending open; // sent by transmit, its replies not yet read by finish
+    private Transaction offered; // its envelope and DATA written by offer, their replies not yet read
 
     public LmtpClient(InputStream in, OutputStream out) {
         this(in, out, Transcript.NONE);
@@ -74,19 +76,25 @@ public final class LmtpClient {
      * The first half of {@link #send}: the envelope, its replies, and the message once DATA got
      * its 354; the replies to the message are left for {@link #finish}, so that the caller can do
      * other work while the server hands the message on. One transaction at a time: {@link #finish}
-     * must follow before the next {@code transmit}.
+     * must follow before the next {@code transmit}. A transaction {@link #offer}ed is the only one
+     * that may follow it; its envelope is not written again.
      */
     public Pending transmit(Transaction tx, InputStream message) throws IOException {
         requireIdle();
-        if (tx.requireTls() && !capabilities.contains("REQUIRETLS")) {
-            // RFC 8689 §4.2.1: never sent without the promise; each recipient refused, nothing written
-            return new Pending.Answered(fill(tx.recipients().size(), new Reply(550, "5.7.30",
-                    "REQUIRETLS support required: the relay does not offer REQUIRETLS")));
+        if (offered != null && !offered.equals(tx)) {
+            throw new IllegalStateException("another LMTP envelope was offered");
         }
-        StringBuilder cmds = envelope(tx);
-        cmds.append("DATA\r\n");
-        write(cmds.toString());
-        out.flush();
+        boolean written = offered != null;
+        offered = null;
+        if (!written) {
+            if (refusesRequireTls(tx)) {
+                // RFC 8689 §4.2.1: never sent without the promise; each recipient refused, nothing written
+                return new Pending.Answered(fill(tx.recipients().size(), new Reply(550, "5.7.30",
+                        "REQUIRETLS support required: the relay does not offer REQUIRETLS")));
+            }
+            write(envelope(tx).append("DATA\r\n").toString());
+            out.flush();
+        }
 
         Reply mail = final_(readReply(), "MAIL");
         List<Reply> rcpt = new ArrayList<>();
@@ -121,10 +129,48 @@ public final class LmtpClient {
         return sent;
     }
 
-    /** No transaction waits for {@link #finish}: anything written now would be read as part of it. */
+    /**
+     * Writes the envelope and DATA of {@code tx}, the next transaction, behind the one still open
+     * (RFC 2920 §3.1: message content may be followed by the next commands in one group), so that
+     * the server answers them as soon as it has answered the open one; {@link #transmit} of the
+     * same {@code tx} reads their replies and sends the message. Nothing is written for a
+     * transaction that transmit refuses without writing. Once offered, a transaction must be
+     * transmitted or the session dropped: past its 354 any command would be read as the message.
+     */
+    public void offer(Transaction tx) throws IOException {
+        if (offered != null) {
+            throw new IllegalStateException("an LMTP envelope is already offered");
+        }
+        if (refusesRequireTls(tx)) {
+            return;
+        }
+        offered = tx;
+        write(envelope(tx).append("DATA\r\n").toString());
+        out.flush();
+    }
+
+    /** Whether an envelope was offered and not yet transmitted (the session can then only be dropped). */
+    public boolean offering() {
+        return offered != null;
+    }
+
+    private boolean refusesRequireTls(Transaction tx) {
+        return tx.requireTls() && !capabilities.contains("REQUIRETLS");
+    }
+
+    /**
+     * No transaction waits for {@link #finish} or {@link #transmit}: anything written now would be
+     * read as part of it.
+     */
     private void requireIdle() {
         if (open != null) {
             throw new IllegalStateException("an LMTP transaction is still open");
+        }
+    }
+
+    private void requireNothingOffered() {
+        if (offered != null) {
+            throw new IllegalStateException("an LMTP envelope was offered");
         }
     }
 
@@ -191,6 +237,7 @@ public final class LmtpClient {
      */
     public List<Reply> probe(Transaction tx) throws IOException {
         requireIdle();
+        requireNothingOffered();
         write(envelope(tx).append("RSET\r\n").toString());
         out.flush();
         List<Reply> replies = new ArrayList<>();
@@ -215,12 +262,17 @@ public final class LmtpClient {
 
     /** RSET, e.g. after a local failure halfway through a transaction. */
     public Reply reset() throws IOException {
+        requireNothingOffered();
         write("RSET\r\n");
         out.flush();
         return readReply();
     }
 
+    /** QUIT; with an envelope {@link #offer}ed, nothing (the server would read it as the message). */
     public void quit() throws IOException {
+        if (offered != null) {
+            return; // dropping the session ends it in DATA: the server hands nothing on
+        }
         write("QUIT\r\n");
         out.flush();
         readReply();

@@ -144,4 +144,62 @@ class LmtpClientStrictTest {
         assertThrows(LmtpException.class, () -> client("250 ok\r\n354 go on\r\n250 ok\r\n").probe(tx));
         assertThrows(java.io.IOException.class, () -> client("250 ok\r\n").probe(tx));
     }
+
+    private static final Transaction TX2 = new Transaction("a@example.org", List.of("c@example.net"), "Q2", 30);
+
+    @Test
+    void anOfferedEnvelopeIsWrittenBehindTheOpenMessageAndNotAgainByItsTransmit() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n250 2.0.0 first\r\n"
+                + "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n250 2.0.0 second\r\n");
+        LmtpClient.Pending p1 = c.transmit(TX, body());
+        c.offer(TX2);
+        assertTrue(c.offering());
+        String written = sent.toString(StandardCharsets.US_ASCII);
+        assertTrue(written.endsWith("x\r\n.\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<c@example.net>\r\nDATA\r\n"),
+                written);
+        assertThrows(IllegalStateException.class, () -> c.offer(TX2), "one envelope ahead only");
+        assertThrows(IllegalStateException.class, () -> c.transmit(TX2, body()), "the open message's replies first");
+        assertTrue(c.finish(p1).get(0).text().contains("first"));
+        LmtpClient.Pending p2 = c.transmit(TX2, body());
+        assertFalse(c.offering());
+        String all = sent.toString(StandardCharsets.US_ASCII);
+        assertEquals(written + "Subject: secret body\r\n\r\nx\r\n.\r\n", all, "the body only: no second envelope");
+        assertTrue(c.finish(p2).get(0).text().contains("second"));
+    }
+
+    @Test
+    void onlyTheOfferedTransactionMayFollowAndNothingElseIsWrittenInItsData() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n");
+        c.offer(TX2);
+        String written = sent.toString(StandardCharsets.US_ASCII);
+        assertThrows(IllegalStateException.class, () -> c.transmit(TX, body()), "another envelope was offered");
+        assertThrows(IllegalStateException.class, () -> c.probe(TX));
+        assertThrows(IllegalStateException.class, c::reset);
+        c.quit(); // past the 354 a QUIT would be the message: the session can only be dropped
+        assertEquals(written, sent.toString(StandardCharsets.US_ASCII), "nothing written after the offer");
+    }
+
+    @Test
+    void anOfferedEnvelopeRefusedAtDataIsAnsweredAndReset() throws Exception {
+        LmtpClient c = client("250 2.1.0 ok\r\n550 5.1.1 no such user\r\n554 5.5.1 no valid recipients\r\n"
+                + "250 2.0.0 reset\r\n");
+        c.offer(TX2);
+        LmtpClient.Pending p = c.transmit(TX2, body());
+        assertTrue(p instanceof LmtpClient.Pending.Answered, p::toString);
+        assertEquals(550, c.finish(p).get(0).code());
+        String said = sent.toString(StandardCharsets.US_ASCII);
+        assertFalse(said.contains("secret body"), said);
+        assertTrue(said.endsWith("DATA\r\nRSET\r\n"), said);
+    }
+
+    @Test
+    void anEnvelopeThatNeedsRequireTlsIsNotOfferedToARelayWithoutIt() throws Exception {
+        LmtpClient c = client("");
+        String before = sent.toString(StandardCharsets.US_ASCII);
+        Transaction tx = TX2.withRequireTls(true);
+        c.offer(tx);
+        assertFalse(c.offering());
+        assertEquals(before, sent.toString(StandardCharsets.US_ASCII));
+        assertEquals("5.7.30", c.send(tx, body()).get(0).status());
+    }
 }

@@ -39,6 +39,11 @@ public final class Acceptance {
     private final Transport transport;
     private final IdleWatch watch;
     private final String mode;
+    /** Committed exactly-once records, still locked, whose sync waits for {@link #syncRecords}. */
+    private final List<Unsynced> unsynced = new ArrayList<>();
+
+    private record Unsynced(EnvidStore.Record record, String envid) {
+    }
 
     public Acceptance(RelayConfig config, Policy policy, Transport transport, IdleWatch watch, String mode) {
         this.config = config;
@@ -159,12 +164,44 @@ public final class Acceptance {
         }
     }
 
-    /** Exactly-once (SPEC §2.5): reserve before the hand-over, so that the record can never fail after it. */
+    /**
+     * Makes the exactly-once records of the messages answered so far durable and unlocks them.
+     * The caller runs it whenever it would wait for its client (the sync overlaps the round
+     * trip) and before it ends: a record committed but not yet synced is already seen by every
+     * process, and only a crash of the whole machine in that moment can lose it, which lets a
+     * retry hand the message over twice, as the window before the commit does (SPEC §2.5).
+     */
+    public void syncRecords() {
+        for (Unsynced u : unsynced) {
+            try (EnvidStore.Record r = u.record()) {
+                r.sync();
+            } catch (IOException e) {
+                // The MTA has the message and the client was answered 250: the page cache still has the record.
+                log(line().envid(u.envid()), true, "exactly-once record not synced (" + OsReason.of(e)
+                        + "); a retry of this ENVID after a crash would be handed over again");
+            }
+        }
+        unsynced.clear();
+    }
+
+    /**
+     * Exactly-once (SPEC §2.5): reserve before the hand-over, so that the record can never fail
+     * after it; the committed record is synced by {@link #syncRecords}.
+     */
     private Outcome once(Envelope envelope, Spool spool, List<int[]> skip) throws Refusal {
         String envid = envelope.envid();
         List<String> recipients = envelope.recipients();
+        syncRecords(); // the one before may be this ENVID's: its lock is this thread's
         EnvidStore store = new EnvidStore(config.stateDir(), policy.name());
-        try (EnvidStore.Record record = store.open(envid)) {
+        EnvidStore.Record record;
+        try {
+            record = store.open(envid);
+        } catch (IOException e) {
+            throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
+                    + OsReason.of(e));
+        }
+        boolean kept = false;
+        try {
             List<String> todo = new ArrayList<>();
             for (String r : recipients) {
                 if (!record.accepted(r)) {
@@ -196,15 +233,26 @@ public final class Acceptance {
             try {
                 // Only what the next hop took: a refused recipient is handed over again on a retry.
                 record.commit(handed.accepted());
+                unsynced.add(new Unsynced(record, envid));
+                kept = true;
             } catch (IOException e) {
                 // The MTA has the message: answering anything but 250 would make the client send it again.
                 log(line().envid(envid), true, "exactly-once record not confirmed (" + OsReason.of(e)
                         + "); a retry of this ENVID would be handed over again");
             }
             return handed;
+        } finally {
+            if (!kept) {
+                close(record, envid);
+            }
+        }
+    }
+
+    private void close(EnvidStore.Record record, String envid) {
+        try {
+            record.close();
         } catch (IOException e) {
-            throw Refusal.temporary("cannot keep the exactly-once record in " + config.stateDir() + ": "
-                    + OsReason.of(e));
+            log(line().envid(envid), true, "exactly-once record not closed: " + OsReason.of(e));
         }
     }
 

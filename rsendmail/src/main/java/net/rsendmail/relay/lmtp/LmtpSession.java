@@ -99,6 +99,8 @@ public final class LmtpSession {
             Refusal r = Refusal.temporary("internal error, closing: " + Printable.of(String.valueOf(e.getMessage()), 200));
             closing("421 " + r.line(), Acceptance.refused(r));
             return SysExit.TEMPFAIL.code();
+        } finally {
+            acceptance.syncRecords(); // before the process ends
         }
     }
 
@@ -259,6 +261,7 @@ public final class LmtpSession {
         }
         reply("354 end data with <CR><LF>.<CR><LF>");
         flush();
+        acceptance.syncRecords(); // while the message is on its way
         DotCodec.Decoder body = new DotCodec.Decoder(in);
         Outcome outcome = acceptance.accept(new Submission(sender, recipients, false, envid, ret, commonNotify(),
                 requireTls, dsn), body);
@@ -359,6 +362,7 @@ public final class LmtpSession {
         while (true) {
             if (in.available() == 0) {
                 flush();
+                acceptance.syncRecords(); // while the client answers
             }
             CommandReader.Input input = commandReader.next();
             if (input instanceof CommandReader.Input.End) {

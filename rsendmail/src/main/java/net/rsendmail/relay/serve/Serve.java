@@ -116,6 +116,7 @@ public final class Serve {
         RelayConfig relay = relayConfig();
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofSeconds(relay.idleTimeout() + relay.mtaTimeout()));
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, 1);
+        CoreModuleProperties.TCP_NODELAY.set(server, true); // replies go out at once (no Nagle, RFC 896)
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "rsendmail");
         InetSocketAddress first = config.listen().get(0);

@@ -29,7 +29,7 @@ import java.util.Set;
  * <em>reserved</em> ({@code ?}); a record that cannot be written refuses the transaction before
  * anything is handed over. After the hand-over the state byte is overwritten in place ({@code +}),
  * which needs no new disk space, so the record cannot fail for a full disk once the MTA has the
- * message, and that commit's sync makes the reservation's bytes durable with it: a reservation
+ * message; {@link Record#sync} then makes it and the reservation's bytes durable: a reservation
  * counts as not accepted whether or not it survives a crash, so it is not synced on its own. A
  * failed hand-over truncates its reservation away. A reservation left by a relay that died while
  * its MTA ran counts as not accepted: that run is the one window in which a retry can hand a
@@ -172,7 +172,8 @@ public final class EnvidStore {
         /**
          * The hand-over is done: the reservations of {@code recipients} (those the next hop took)
          * become acceptances, in place; the others stay reservations, which count as not accepted,
-         * so a retry hands the message over to them.
+         * so a retry hands the message over to them. Written for every process at once (the page
+         * cache); durable once {@link #sync} returns.
          */
         public void commit(List<String> recipients) throws IOException {
             Set<String> taken = new HashSet<>(recipients);
@@ -189,7 +190,10 @@ public final class EnvidStore {
             reserved.clear();
             reservedFor.clear();
             reservedFrom = -1;
-            // fdatasync (POSIX fdatasync(2)): the '+' and the reservation's bytes and size; only the mtime waits
+        }
+
+        /** Makes the record durable: fdatasync(2), the '+' and the reservation's bytes and size; only the mtime waits. */
+        public void sync() throws IOException {
             ch.force(false);
         }
 

@@ -140,7 +140,8 @@ public final class QueueRunner implements AutoCloseable {
     /**
      * Delivers the messages due at {@code now} that {@code selector} picks and {@code seen} lacks;
      * adds them to it. While the relay hands a message on, the previous one is settled and the
-     * next one claimed, so that it goes out as soon as the relay has answered.
+     * next one claimed and announced (its envelope written behind), so that the relay answers it
+     * as soon as it has answered the one before and the message follows at once.
      */
     private Summary run(Instant now, QueueSelector selector, Set<QueueId> seen) {
         int[] counts = new int[Settlement.Result.values().length];
@@ -159,6 +160,7 @@ public final class QueueRunner implements AutoCloseable {
                     try {
                         settle(answered, counts);
                         next = nextClaim(due, selector, seen);
+                        next.ifPresent(run::announce);
                     } finally {
                         answered = null;
                         a = started.finish();
@@ -180,7 +182,10 @@ public final class QueueRunner implements AutoCloseable {
             try {
                 settle(answered, counts);
             } finally {
-                next.ifPresent(Claim::close); // claimed ahead but not sent: released unchanged
+                if (next.isPresent()) { // claimed and announced, not sent: released unchanged
+                    next.get().close();
+                    close(); // its envelope waits on the channel, which can only be dropped
+                }
             }
         }
         Summary s = new Summary(counts[Settlement.Result.DELIVERED.ordinal()],
@@ -267,6 +272,13 @@ public final class QueueRunner implements AutoCloseable {
             mode = transport.mode();
             Transport.Started started = transport.start(c, config.requireTls());
             return () -> stopped(started.finish());
+        }
+
+        /** {@link Transport#announce} of {@code c}, whose start comes next. */
+        void announce(Claim c) {
+            if (stop == null && transport != null) {
+                transport.announce(c, config.requireTls());
+            }
         }
 
         /** {@code a}, after a failure that stops the run has stopped it. */

@@ -73,9 +73,22 @@ sealed interface Transport extends AutoCloseable {
      * hands this one on; plain mode does everything in {@code finish}.
      */
     default Started start(Claim c, boolean requireTls) {
+        return start(transaction(c, requireTls), c::openBody);
+    }
+
+    /**
+     * Tells the relay ahead of {@link #start(Claim, boolean)} of the same message, while the one
+     * before it is still being handed on: LMTP writes its envelope behind that one (RFC 2920
+     * §3.1), so the relay answers it at once; plain mode does nothing. That start must follow.
+     */
+    default void announce(Claim c, boolean requireTls) {
+        // plain mode: one channel per message, nothing to write ahead
+    }
+
+    /** The LMTP transaction of a queued message: its pending recipients, its queue id as ENVID. */
+    private static Transaction transaction(Claim c, boolean requireTls) {
         QueuedMessage m = c.message();
-        Transaction tx = new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size(), requireTls);
-        return start(tx, c::openBody);
+        return new Transaction(m.sender(), m.pendingRecipients(), m.id().value(), m.size(), requireTls);
     }
 
     /** {@link #attempt} in two steps (see {@link #start(Claim, boolean)}). */
@@ -162,6 +175,22 @@ sealed interface Transport extends AutoCloseable {
                 }
                 return a;
             };
+        }
+
+        /**
+         * On the open channel only; a failure here breaks it, and the message's start then finds
+         * that and opens a new one.
+         */
+        @Override
+        public void announce(Claim c, boolean requireTls) {
+            if (batch == null || !batch.isOpen()) {
+                return;
+            }
+            try {
+                batch.offer(transaction(c, requireTls));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("id={} envelope not written ahead: {}", c.id(), e.getMessage());
+            }
         }
 
         /** A fresh channel; the failure if there is none. */

@@ -59,6 +59,17 @@ public final class LmtpBatch implements AutoCloseable {
         return new Pending(d, p);
     }
 
+    /**
+     * The envelope of {@code tx}, the next transaction, written behind the open one
+     * ({@link LmtpClient#offer}); its {@link #transmit} must follow, or the channel be closed.
+     */
+    public void offer(Transaction tx) throws IOException {
+        exchange(deadline(), true, () -> {
+            client.offer(tx);
+            return null;
+        });
+    }
+
     /** A transaction whose message is on its way to the relay. */
     public final class Pending {
         private final Deadline deadline;
@@ -125,7 +136,7 @@ public final class LmtpBatch implements AutoCloseable {
         return line.isEmpty() ? "" : "; relay's stderr: " + line;
     }
 
-    /** QUIT when the channel is still usable, then closes it. */
+    /** QUIT when the channel is still usable and no envelope is offered, then closes it. */
     @Override
     public void close() {
         if (isOpen()) {

@@ -219,6 +219,9 @@ public final class SshSender implements AutoCloseable {
             CoreModuleProperties.WINDOW_TIMEOUT.set(c, cmd);
             CoreModuleProperties.IDLE_TIMEOUT.set(c, cmd.plus(config.idleTimeout()).plus(Duration.ofMinutes(1)));
             CoreModuleProperties.NIO2_READ_TIMEOUT.set(c, Duration.ZERO);
+            // A request-reply protocol: the next message's envelope, written while the last body
+            // is not yet acknowledged, must not wait for that ACK (Nagle, RFC 896).
+            CoreModuleProperties.TCP_NODELAY.set(c, true);
             c.start();
             client = c;
         }
